@@ -1,0 +1,81 @@
+"""How the book prints its sources (a pybtex style for sphinxcontrib-bibtex).
+
+Labels are ``Publisher Year`` (``Reuters 2024b``), computed over the whole
+bibliography by :func:`evidence.sources.make_labels`, so a source has the
+same label in every chapter. An entry reads::
+
+    Reuters. "Headline." 2024-04-23. https://... (checked 2026-11-29). Primary source. Note.
+"""
+
+from __future__ import annotations
+
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
+from pybtex.style.formatting import toplevel
+from pybtex.style.template import (
+    field, first_of, href, join, optional, optional_field, sentence, tag,
+)
+
+from evidence.paths import bib_path
+from evidence.sources import citation_labels
+
+
+def _entry_info(entry) -> tuple[str, str, str]:
+    fields = entry.fields
+    return (fields.get("organization") or fields.get("publisher", "?"),
+            fields.get("date", "????"), fields.get("shorthand", ""))
+
+
+class BookLabelStyle(BaseLabelStyle):
+    """``Publisher Year`` labels, unique over the whole bibliography (not per chapter)."""
+
+    def format_labels(self, sorted_entries):
+        sorted_entries = list(sorted_entries)
+        labels = citation_labels()
+        for entry in sorted_entries:
+            if entry.key not in labels:
+                raise KeyError(f"{entry.key!r} is cited but not in {bib_path()}")
+            yield labels[entry.key]
+
+
+class BookSortingStyle(BaseSortingStyle):
+    """Sort by publisher, then date, then key."""
+
+    def sorting_key(self, entry):
+        publisher, date, _ = _entry_info(entry)
+        return (publisher.lower(), date, entry.key)
+
+
+class BookStyle(UnsrtStyle):
+    """The book's bibliography style."""
+
+    default_label_style = "book"
+    default_sorting_style = "book"
+
+    def get_online_template(self, e):
+        primary = "primary" in e.fields.get("keywords", "").lower()
+        return toplevel[
+            optional[sentence[self.format_names("author")]],
+            sentence[first_of[optional_field("organization"), field("publisher")]],
+            sentence[join['"', field("title"), '"']],
+            sentence[field("date")],
+            sentence[join[href(field("url", raw=True))[field("url", raw=True)],
+                          " (checked ", field("urldate"), ")"]],
+            sentence[tag("strong")["Primary source"]] if primary else "",
+            sentence[optional_field("note")],
+        ]
+
+    get_misc_template = get_online_template
+
+
+def register() -> None:
+    """Make the style and its label and sorting styles known to pybtex as ``book``."""
+    for kind, plugin in (("pybtex.style.formatting", BookStyle),
+                         ("pybtex.style.labels", BookLabelStyle),
+                         ("pybtex.style.sorting", BookSortingStyle)):
+        try:
+            register_plugin(kind, "book", plugin)
+        except Exception:  # already registered in this process
+            pass

@@ -1,0 +1,251 @@
+"""The house chart style and the one helper every chart goes through.
+
+:func:`chart_figure` wraps an Altair chart into a figure that
+
+* carries the chart's Vega-Lite spec for the page's own (offline) Vega
+  script to draw interactively, full width;
+* carries a static SVG of the same chart, shown to readers without
+  JavaScript and in print, and used to reserve the chart's height so the
+  page does not jump while it loads;
+* puts a source line built from bibliography keys under the chart;
+* adds a text description for screen readers and the chart's data as a
+  table (with a CSV download) one click away.
+
+No script is loaded from any other host: the page loads the Vega bundle
+served by the book (see :mod:`evidence.sphinx_ext`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import urllib.parse
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from evidence.sources import sources_for
+
+#: Okabe-Ito colours (colour-blind safe), without its yellow, which is too
+#: pale on white. Fixed per theme so a theme has one colour in every chart.
+THEME_COLOURS = {
+    "texas": "#0072B2",  # blue
+    "clover": "#009E73",  # bluish green
+    "law": "#D55E00",  # vermillion
+    "shop": "#E69F00",  # orange
+    "bans": "#CC79A7",  # reddish purple
+    "legislation": "#56B4E9",  # sky blue
+    "corporate": "#555555",  # dark grey
+}
+#: The same palette as an ordered list, for anything that is not a theme.
+PALETTE = list(THEME_COLOURS.values())
+#: Fonts: the reader's system sans-serif; nothing is fetched.
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+#: Width of the static (print / no-JavaScript) rendering, in pixels.
+STATIC_WIDTH = 640
+#: Extra height reserved for each input control (drop-down) bound to a chart.
+CONTROL_HEIGHT = 34
+#: A source line names at most this many sources; more are counted, not named.
+MAX_NAMED_SOURCES = 6
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def book_theme() -> dict:
+    """The book's Altair theme: type, palette, quiet axes, full-width charts."""
+    return {
+        "config": {
+            "font": FONT,
+            "background": "white",
+            "view": {"stroke": None, "continuousWidth": STATIC_WIDTH, "continuousHeight": 300},
+            "title": {"fontSize": 16, "fontWeight": 600, "anchor": "start", "offset": 12,
+                      "subtitleFontSize": 13, "subtitleColor": "#444"},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 500,
+                     "labelColor": "#333", "titleColor": "#333", "gridColor": "#e6e6e6",
+                     "domainColor": "#888", "tickColor": "#888"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
+                       "direction": "horizontal", "columns": 4},
+            "range": {"category": PALETTE},
+            "bar": {"color": PALETTE[0]},
+            "point": {"color": PALETTE[0], "filled": True, "size": 70},
+            "line": {"color": PALETTE[0], "strokeWidth": 2},
+        }
+    }
+
+
+def _offline_renderer(spec: dict, **metadata) -> dict:
+    """Show a chart that did not go through :func:`chart_figure` without any CDN.
+
+    Altair's default renderer writes HTML that fetches Vega from a public CDN.
+    This one returns the Vega-Lite spec (JupyterLab draws it natively where it
+    can) and a static SVG that the book, or any notebook viewer, can show.
+    """
+    svg, _ = _static_svg(spec)
+    return {
+        f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.split('.')[0].lstrip('v')}+json": spec,
+        "image/svg+xml": svg,
+        "text/plain": "<Altair chart: use evidence.chart_figure for a captioned, sourced figure>",
+    }
+
+
+def enable_theme() -> None:
+    """Switch on the book's theme and its offline renderer (safe to call more than once)."""
+    alt.theme.register("book", enable=True)(book_theme)
+    if "book-offline" not in alt.renderers.names():
+        alt.renderers.register("book-offline", _offline_renderer)
+    alt.renderers.enable("book-offline")
+
+
+def theme_scale(themes=None) -> alt.Scale:
+    """A colour scale that gives each theme its fixed colour."""
+    themes = list(themes or THEME_COLOURS)
+    return alt.Scale(domain=themes, range=[THEME_COLOURS[t] for t in themes])
+
+
+@dataclass
+class ChartFigure:
+    """A chart ready for the page; displays itself in Jupyter and in the book."""
+
+    name: str
+    spec: dict
+    svg: str
+    height: int
+    source_html: str
+    description: str
+    caption: str
+    table: pd.DataFrame
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.to_html(), "text/plain": f"<chart {self.name}: {self.caption}>"}
+
+    def to_html(self) -> str:
+        """The figure as one HTML block (no blank lines, so Markdown keeps it whole)."""
+        ident = f"chart-{self.name}"
+        spec = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")
+        table = self.table.to_html(index=False, border=0, classes="book-chart-table", na_rep="")
+        csv = urllib.parse.quote(self.table.to_csv(index=False))
+        parts = [
+            f'<figure class="book-chart" id="{ident}" data-book-chart="{self.name}" '
+            f'aria-describedby="{ident}-desc">',
+            f'<div class="book-chart-canvas" style="min-height:{self.height}px">',
+            f'<div class="book-chart-static" role="img" aria-label="{html.escape(self.caption)}">{self.svg}</div>',
+            "</div>",
+            f'<script type="application/json" class="book-chart-spec">{spec}</script>',
+            "<figcaption>",
+            f'<p class="book-chart-caption">{html.escape(self.caption)}</p>',
+            f'<p class="book-chart-source">{self.source_html}</p>',
+            f'<p class="book-chart-description" id="{ident}-desc">{html.escape(self.description)}</p>',
+            f'<details class="book-chart-data"><summary>Data table ({len(self.table)} rows)</summary>',
+            table,
+            f'<p><a download="{self.name}.csv" href="data:text/csv;charset=utf-8,{csv}">Download these rows as CSV</a></p>',
+            "</details>",
+            "</figcaption>",
+            "</figure>",
+        ]
+        return "\n".join(line for part in parts for line in part.splitlines() if line.strip())
+
+    def save(self, path) -> None:
+        """Write the static SVG (for print or a slide)."""
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(self.svg)
+
+
+def _source_html(keys, dataset: str | None = None) -> str:
+    """The source line: the data file, then the sources, linked, by publisher and year.
+
+    A chart drawn from many sources (a timeline) names how many there are
+    and points to the page's source list instead of naming them all.
+    """
+    seen: dict[str, str] = {}
+    for src in sources_for(keys):
+        seen.setdefault(src.short, src.url)
+    if not seen:
+        raise ValueError("a chart needs at least one source key")
+    data = f"Data: <code>data/{html.escape(dataset)}.csv</code>. " if dataset else ""
+    if len(seen) > MAX_NAMED_SOURCES:
+        return f"{data}Compiled from {len(seen)} sources, all listed under Sources on this page."
+    links = [f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in seen.items()]
+    label = "Source" if len(seen) == 1 else "Sources"
+    return f"{data}{label}: " + "; ".join(links) + "."
+
+
+def _static_svg(spec: dict) -> tuple[str, int]:
+    """Render the chart to SVG at a fixed width; return the SVG and its height."""
+    static = json.loads(json.dumps(spec))
+    _set_widths(static, STATIC_WIDTH)
+    svg = vlc.vegalite_to_svg(static)
+    svg = re.sub(r"<\?xml[^>]*>", "", svg).strip()
+    match = re.search(r'<svg[^>]*\bheight="([\d.]+)"', svg)
+    height = int(float(match.group(1))) if match else 300
+    svg = svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+    return svg, height
+
+
+def _set_widths(spec: dict, width) -> None:
+    """Set ``width`` on the top-level chart and every layer or concatenated view."""
+    if "width" in spec or not any(k in spec for k in ("layer", "hconcat", "vconcat", "concat")):
+        spec["width"] = width
+    for key in ("layer", "vconcat"):
+        for sub in spec.get(key, []):
+            if "mark" in sub or "layer" in sub:
+                sub.pop("width", None) if key == "layer" else _set_widths(sub, width)
+
+
+def _count_controls(spec: dict) -> int:
+    """How many input controls (drop-downs, sliders) the chart adds under itself."""
+    return sum(1 for p in spec.get("params", []) if "bind" in p)
+
+
+def chart_figure(chart: alt.TopLevelMixin, *, name: str, sources, description: str,
+                 caption: str, table: pd.DataFrame | None = None,
+                 dataset: str | None = None) -> ChartFigure:
+    """Wrap an Altair chart in the book's figure.
+
+    Parameters
+    ----------
+    chart:
+        The Altair chart. Its title should state the finding or the question.
+    name:
+        A stable, unique slug (``timeline-events``): the figure's HTML id.
+    sources:
+        Bibliography keys (a list, or a ``;``-separated cell) of the data shown.
+    description:
+        What the chart shows, in words, for screen-reader users.
+    caption:
+        One or two sentences under the chart: what it answers, how to read it.
+    table:
+        The rows to offer as the chart's data table; defaults to the chart's data.
+    dataset:
+        The table in ``data/`` the chart is drawn from (``"events"``), named
+        in the source line.
+    """
+    if not _NAME.match(name):
+        raise ValueError(f"chart name {name!r}: use lower-case letters, digits and hyphens")
+    for label, text in (("description", description), ("caption", caption)):
+        if not str(text).strip():
+            raise ValueError(f"chart {name!r} needs a {label}")
+    if table is None:
+        if not isinstance(chart.data, pd.DataFrame):
+            raise ValueError(f"chart {name!r}: pass table= when the chart's data is not a DataFrame")
+        table = chart.data
+    enable_theme()
+    spec = chart.properties(description=description).to_dict()
+    svg, height = _static_svg(spec)
+    _set_widths(spec, "container")
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    return ChartFigure(
+        name=name,
+        spec=spec,
+        svg=svg,
+        height=height + CONTROL_HEIGHT * _count_controls(spec),
+        source_html=_source_html(sources, dataset),
+        description=description,
+        caption=caption,
+        table=table,
+    )
+
+
+enable_theme()  # importing the package is enough for every chart to be offline and on-style

@@ -1,0 +1,184 @@
+"""The data package: validate it, then load a table with the right types.
+
+``data/datapackage.json`` (Frictionless) describes every CSV. Loading a table
+first checks the whole file against its schema and checks that every key in
+its ``source`` column is in the bibliography. Any problem raises
+:class:`DataError` with one line per problem naming the file, the row and the
+column, so a malformed row stops the build instead of drawing a wrong chart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from frictionless import Package
+
+from evidence.paths import data_dir, display_path
+from evidence.sources import SourceError, bibliography, split_keys
+
+#: The column that holds source keys in every table.
+SOURCE_COLUMN = "source"
+
+
+class DataError(ValueError):
+    """The data package, or one of its tables, is not valid."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a table, located as precisely as possible."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.path]
+        if self.line is not None:
+            where.append(f"row {self.line - 1} (line {self.line})")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return ", ".join(where) + ": " + self.message
+
+
+def _descriptor(folder: Path) -> dict:
+    """Read ``datapackage.json``; fail clearly when it is missing or broken."""
+    path = folder / "datapackage.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataError(f"{display_path(path)}: the data package descriptor is missing") from exc
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{display_path(path)}: not valid JSON ({exc})") from exc
+
+
+def _resource(descriptor: dict, name: str) -> dict:
+    """Find the resource called ``name`` in the descriptor."""
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") == name:
+            return resource
+    known = ", ".join(r.get("name", "?") for r in descriptor.get("resources", []))
+    raise DataError(f"no table named {name!r} in the data package (known: {known})")
+
+
+def _schema_problems(folder: Path, descriptor: dict, name: str) -> list[Problem]:
+    """Validate one resource against its Frictionless schema."""
+    resource = _resource(descriptor, name)
+    path = folder / resource["path"]
+    shown = display_path(path)
+    if not path.exists():
+        return [Problem(shown, "the file is missing")]
+    if not path.read_text(encoding="utf-8").strip():
+        return [Problem(shown, "the file is empty: it needs a header row and data rows")]
+    package = Package({"resources": [resource]}, basepath=str(folder))
+    report = package.validate()
+    problems = []
+    for task in report.tasks:
+        for error in task.errors:
+            problems.append(
+                Problem(
+                    shown,
+                    _explain(error),
+                    line=getattr(error, "row_number", None),
+                    column=getattr(error, "field_name", None) or getattr(error, "label", None),
+                )
+            )
+    return problems
+
+
+def _explain(error) -> str:
+    """Turn a Frictionless error into a sentence a maintainer can act on."""
+    cell = getattr(error, "cell", None)
+    prefix = f"value {cell!r}: " if cell not in (None, "") else ""
+    return f"{prefix}{error.title.lower()} ({error.note})" if error.note else prefix + error.message
+
+
+def _source_problems(folder: Path, descriptor: dict, name: str) -> list[Problem]:
+    """Check that every key in the table's ``source`` column is in the bibliography."""
+    resource = _resource(descriptor, name)
+    fields = [f["name"] for f in resource["schema"]["fields"]]
+    if SOURCE_COLUMN not in fields:
+        return []
+    path = folder / resource["path"]
+    try:
+        known = bibliography()
+    except SourceError as exc:
+        return [Problem(display_path(path), f"cannot check sources: {exc}")]
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    problems = []
+    for index, cell in frame[SOURCE_COLUMN].items():
+        for key in split_keys(cell):
+            if key not in known:
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        f"source key {key!r} is not in the bibliography (references.bib)",
+                        line=int(index) + 2,
+                        column=SOURCE_COLUMN,
+                    )
+                )
+    return problems
+
+
+def problems(name: str, folder: Path | None = None) -> list[Problem]:
+    """Everything wrong with table ``name`` (empty when it is valid)."""
+    folder = folder or data_dir()
+    descriptor = _descriptor(folder)
+    found = _schema_problems(folder, descriptor, name)
+    if found:  # a broken schema makes the source check unreliable
+        return found
+    return _source_problems(folder, descriptor, name)
+
+
+def table_names(folder: Path | None = None) -> list[str]:
+    """Names of every table in the data package."""
+    return [r["name"] for r in _descriptor(folder or data_dir()).get("resources", [])]
+
+
+def _raise(found: list[Problem], what: str) -> None:
+    """Raise one :class:`DataError` listing every problem."""
+    if found:
+        lines = "\n".join(f"  - {p}" for p in found)
+        raise DataError(f"{what} is not valid ({len(found)} problem(s)):\n{lines}")
+
+
+def validate_package(folder: Path | None = None) -> None:
+    """Check every table in the data package; raise :class:`DataError` on any problem."""
+    folder = folder or data_dir()
+    found = [p for name in table_names(folder) for p in problems(name, folder)]
+    _raise(found, f"the data package in {display_path(folder)}")
+
+
+_PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
+def _typed(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    """Give each column the type its schema declares."""
+    for field in schema["fields"]:
+        name, kind = field["name"], field.get("type", "string")
+        if kind == "date":
+            frame[name] = pd.to_datetime(frame[name], format="%Y-%m-%d")
+        elif kind in _PANDAS_TYPES:
+            frame[name] = pd.to_numeric(frame[name]).astype(_PANDAS_TYPES[kind])
+        elif "enum" in field.get("constraints", {}):
+            frame[name] = pd.Categorical(frame[name], categories=field["constraints"]["enum"])
+    return frame
+
+
+def load(name: str) -> pd.DataFrame:
+    """Validate table ``name`` and return it as a typed :class:`pandas.DataFrame`.
+
+    Dates become ``datetime64``, enumerations become ordered-as-declared
+    categories, numbers become nullable numbers. Any problem raises
+    :class:`DataError` naming the file, the row and the column.
+    """
+    folder = data_dir()
+    _raise(problems(name, folder), f"table {name!r}")
+    resource = _resource(_descriptor(folder), name)
+    frame = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False)
+    frame = frame.replace({"": None})
+    return _typed(frame, resource["schema"])

@@ -1,0 +1,205 @@
+"""The book's sources: one BibTeX file, looked up by key.
+
+Every entry must carry ``title``, ``url``, ``date`` (publication date),
+``urldate`` (the date we checked the page) and ``organization`` or
+``publisher``. Primary records carry ``keywords = {primary}``. A missing
+field or an unknown key fails loudly, naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pybtex.database import BibliographyDataError, parse_file
+
+from evidence.paths import bib_path, display_path
+
+#: Fields every entry must have.
+REQUIRED_FIELDS = ("title", "url", "date", "urldate")
+#: ``date`` and ``urldate`` are ISO dates: a year, a year-month or a full date.
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: Keys are lower-case letters and digits (they also appear in CSV cells).
+KEY_PATTERN = re.compile(r"^[a-z0-9]+$")
+#: How several keys are written in one CSV cell.
+KEY_SEPARATOR = ";"
+
+
+class SourceError(ValueError):
+    """A source key does not resolve, or a bibliography entry is incomplete."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One bibliography entry, as the chapters need it."""
+
+    key: str
+    title: str
+    publisher: str
+    date: str
+    url: str
+    urldate: str
+    primary: bool
+    note: str = ""
+
+    @property
+    def year(self) -> str:
+        """The year of publication."""
+        return self.date[:4]
+
+    @property
+    def short(self) -> str:
+        """The source's citation label, e.g. ``Reuters 2024b`` (as in the book's citations)."""
+        return citation_labels()[self.key]
+
+
+def _plain(text: str) -> str:
+    """Drop BibTeX braces and escapes (``\\$``, ``\\&``, ``\\%``); collapse white space."""
+    text = re.sub(r"\\([$&%#_])", r"\1", text).replace("{", "").replace("}", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _entry_problems(key: str, fields) -> list[str]:
+    """List what is wrong with one entry (empty when it is complete)."""
+    problems = []
+    if not KEY_PATTERN.match(key):
+        problems.append(f"key {key!r} must be lower-case letters and digits only")
+    for name in REQUIRED_FIELDS:
+        if not fields.get(name, "").strip():
+            problems.append(f"entry {key!r} has no {name!r} field")
+    if not (fields.get("organization") or fields.get("publisher")):
+        problems.append(f"entry {key!r} has neither 'organization' nor 'publisher'")
+    for name in ("date", "urldate"):
+        value = fields.get(name, "").strip()
+        if value and not ISO_DATE.match(value):
+            problems.append(f"entry {key!r}: {name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    url = fields.get("url", "").strip()
+    if url and not url.startswith(("https://", "http://")):
+        problems.append(f"entry {key!r}: url {url!r} is not an http(s) address")
+    return problems
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path) -> dict[str, Source]:
+    """Parse and check the bibliography at ``path`` (cached per path)."""
+    where = display_path(path)
+    if not path.exists():
+        raise SourceError(f"{where}: the bibliography file is missing")
+    try:
+        bib = parse_file(str(path), bib_format="bibtex")
+    except BibliographyDataError as exc:  # e.g. a repeated key
+        raise SourceError(f"{where}: {exc}") from exc
+    problems, sources = [], {}
+    for key, entry in bib.entries.items():
+        fields = {name.lower(): value for name, value in entry.fields.items()}
+        found = _entry_problems(key, fields)
+        if found:
+            problems.extend(found)
+            continue
+        keywords = {k.strip().lower() for k in fields.get("keywords", "").split(",")}
+        sources[key] = Source(
+            key=key,
+            title=_plain(fields["title"]),
+            publisher=_plain(fields.get("organization") or fields["publisher"]),
+            date=fields["date"].strip(),
+            url=fields["url"].strip(),
+            urldate=fields["urldate"].strip(),
+            primary="primary" in keywords,
+            note=_plain(fields.get("note", "")),
+        )
+    if problems:
+        raise SourceError(f"{where}: " + "; ".join(problems))
+    return sources
+
+
+def short_publisher(publisher: str) -> str:
+    """The first part of a publisher name: ``"Reuters (via Nasdaq)"`` gives ``"Reuters"``."""
+    return re.split(r" / | \(", publisher, maxsplit=1)[0].strip()
+
+
+def make_labels(entries: dict[str, tuple[str, str, str]]) -> dict[str, str]:
+    """Unique, readable citation labels: ``Publisher Year`` plus a letter when needed.
+
+    ``entries`` maps a key to ``(publisher, date, shorthand)``; a non-empty
+    shorthand is used as the label as it stands. Letters follow date order,
+    then key order, so a label never depends on which chapter cites what.
+    """
+    groups: dict[str, list[tuple[str, str]]] = {}
+    labels = {}
+    for key, (publisher, date, shorthand) in entries.items():
+        if shorthand:
+            labels[key] = shorthand
+        else:
+            base = f"{short_publisher(_plain(publisher))} {date[:4]}"
+            groups.setdefault(base, []).append((date, key))
+    for base, members in groups.items():
+        if len(members) == 1:
+            labels[members[0][1]] = base
+            continue
+        for index, (_, key) in enumerate(sorted(members)):
+            labels[key] = base + "abcdefghijklmnopqrstuvwxyz"[index] if index < 26 else f"{base}-{index}"
+    return labels
+
+
+@lru_cache(maxsize=4)
+def _labels(path: Path) -> dict[str, str]:
+    bib = parse_file(str(path), bib_format="bibtex")
+    entries = {}
+    for key, entry in bib.entries.items():
+        fields = {name.lower(): value for name, value in entry.fields.items()}
+        entries[key] = (fields.get("organization") or fields.get("publisher", "?"),
+                        fields.get("date", "????"), _plain(fields.get("shorthand", "")))
+    return make_labels(entries)
+
+
+def citation_labels() -> dict[str, str]:
+    """Every key's citation label, computed over the whole bibliography."""
+    bibliography()  # check the file first, so problems are reported clearly
+    return _labels(bib_path())
+
+
+def bibliography() -> dict[str, Source]:
+    """Return every source in the book's bibliography, keyed by BibTeX key."""
+    return _read(bib_path())
+
+
+def split_keys(cell: str) -> list[str]:
+    """Split a CSV ``source`` cell such as ``"a2022x;b2023y"`` into keys."""
+    return [k.strip() for k in str(cell).split(KEY_SEPARATOR) if k.strip()]
+
+
+def get_source(key: str) -> Source:
+    """Look up one source; an unknown key raises :class:`SourceError`."""
+    sources = bibliography()
+    if key not in sources:
+        raise SourceError(f"unknown source key {key!r}: it is not in {display_path(bib_path())}")
+    return sources[key]
+
+
+def sources_for(keys) -> list[Source]:
+    """Resolve several keys (an iterable, or one ``;``-separated cell), in order, once each."""
+    if isinstance(keys, str):
+        keys = split_keys(keys)
+    seen: dict[str, Source] = {}
+    for key in keys:
+        if key not in seen:
+            seen[key] = get_source(key)
+    return list(seen.values())
+
+
+def source_line(keys) -> str:
+    """The words under a chart naming where its data came from.
+
+    >>> source_line(["tiktok2022oracle"])  # doctest: +SKIP
+    'Source: TikTok (2022).'
+    """
+    names = []
+    for src in sources_for(keys):
+        if src.short not in names:
+            names.append(src.short)
+    if not names:
+        raise SourceError("a source line needs at least one source key")
+    label = "Source" if len(names) == 1 else "Sources"
+    return f"{label}: " + "; ".join(names) + "."
