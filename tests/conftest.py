@@ -1,0 +1,89 @@
+"""Shared fixtures: the built book, a local web server and a headless browser.
+
+The book is built once per test session with the same command as
+``make book`` (warnings are errors). Browser tests drive Debian's Chromium
+through Playwright; no browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD_HTML = REPO / "_build" / "html"
+BIN = Path(sys.executable).parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def build_book(path_output: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the book's build command (as ``make book`` does) and return the result."""
+    command = [str(BIN / "jupyter-book"), "build", str(REPO), "-W", "-n", "--keep-going"]
+    if path_output is not None:
+        command += ["--path-output", str(path_output)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, timeout=1200)
+
+
+@pytest.fixture(scope="session")
+def book_build() -> subprocess.CompletedProcess:
+    """Build the book once for the whole session."""
+    return build_book()
+
+
+@pytest.fixture(scope="session")
+def site(book_build) -> Path:
+    """The built HTML folder; fails (never skips) when the build failed."""
+    assert book_build.returncode == 0, (
+        "the book did not build:\n" + book_build.stdout[-4000:] + book_build.stderr[-4000:]
+    )
+    return BUILD_HTML
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Every page of the built book, search and index pages included."""
+    return sorted(p for p in site.rglob("*.html")
+                  if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """Serve the built book on 127.0.0.1 at a free port; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. Fails with instructions if missing."""
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None and not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Install it with `sudo apt-get install -y chromium` "
+            "(Debian) or set CHROMIUM_PATH. `make test` installs it when run as root."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -1,0 +1,98 @@
+"""Every page in a real headless browser: charts drawn, no errors, nothing off-host.
+
+Every request to a host other than 127.0.0.1 is aborted and recorded, so a
+CDN dependency shows up as a failure here, as it would for a reader offline.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import BUILD_HTML, html_pages
+from evidence import load
+
+#: Pages that must carry at least this many charts (guards against a chart
+#: silently disappearing from a chapter).
+MIN_CHARTS = {"chapters/timeline.html": 3}
+
+ALL_CHARTS_LIVE = """() => [...document.querySelectorAll('figure[data-book-chart]')].every(
+    f => f.classList.contains('is-live') && f.querySelector('.book-chart-live svg.marks, .book-chart-live canvas.marks'))"""
+
+
+def _pages():
+    if not BUILD_HTML.exists():  # collected before the build: ask for the known pages
+        return ["index.html", "chapters/timeline.html", "chapters/sources.html",
+                "search.html", "genindex.html"]
+    return [str(p.relative_to(BUILD_HTML)) for p in html_pages(BUILD_HTML)]
+
+
+def open_page(browser, url):
+    """Open ``url`` with off-host requests aborted; return the page and what went wrong."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    problems = {"off_host": [], "console": [], "page_errors": [], "http_errors": []}
+
+    def guard(route):
+        target = urlparse(route.request.url)
+        if target.scheme in ("data", "blob") or target.hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            problems["off_host"].append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and problems["console"].append(msg.text))
+    page.on("pageerror", lambda err: problems["page_errors"].append(str(err)))
+    page.on("response", lambda r: r.status >= 400 and problems["http_errors"].append(f"{r.status} {r.url}"))
+    page.goto(url, wait_until="load")
+    return page, problems
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("page_path", _pages())
+def test_page_renders_offline(browser, server, site, page_path):
+    page, problems = open_page(browser, f"{server}/{page_path}")
+    try:
+        # open collapsed answers: their charts are drawn when opened
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        expected = page.locator("figure[data-book-chart]").count()
+        assert expected >= MIN_CHARTS.get(page_path, 0), f"{page_path}: only {expected} chart(s)"
+        if expected:
+            page.wait_for_function(ALL_CHARTS_LIVE, timeout=30_000)
+            widths = page.eval_on_selector_all(
+                ".book-chart-live svg.marks", "els => els.map(e => e.getBoundingClientRect().width)")
+            assert len(widths) == expected and min(widths) > 200, widths
+            marks = page.eval_on_selector_all(
+                ".book-chart-live svg.marks", "els => els.map(e => e.querySelectorAll('.mark-symbol path, .mark-rect path').length)")
+            assert min(marks) > 0, f"a chart drew no marks: {marks}"
+        page.wait_for_timeout(300)
+        assert problems["off_host"] == [], f"off-host requests: {problems['off_host']}"
+        assert problems["http_errors"] == [], problems["http_errors"]
+        assert problems["page_errors"] == [], problems["page_errors"]
+        assert problems["console"] == [], problems["console"]
+    finally:
+        page.context.close()
+
+
+@pytest.mark.book
+def test_timeline_filter_keeps_only_chosen_thread(browser, server, site):
+    """Choosing a thread in the drop-down leaves exactly that thread's events."""
+    events = load("events")
+    expected = int((events["theme"] == "texas").sum())
+    page, problems = open_page(browser, f"{server}/chapters/timeline.html")
+    try:
+        page.wait_for_function(
+            "() => document.querySelector('#chart-timeline-all-events.is-live svg.marks')",
+            timeout=30_000)
+        figure = page.locator("#chart-timeline-all-events")
+        dots = figure.locator(".book-chart-live svg.marks .mark-symbol path")
+        assert dots.count() == len(events)
+        figure.locator("select").first.select_option("texas")
+        page.wait_for_function(
+            f"() => document.querySelectorAll('#chart-timeline-all-events .book-chart-live svg.marks .mark-symbol path').length === {expected}",
+            timeout=10_000)
+        assert problems["console"] == [] and problems["page_errors"] == []
+    finally:
+        page.context.close()
