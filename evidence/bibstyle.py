@@ -22,10 +22,10 @@ from evidence.paths import bib_path
 from evidence.sources import citation_labels
 
 
-def _entry_info(entry) -> tuple[str, str, str]:
+def _entry_info(entry) -> tuple[str, str]:
+    """Publisher and date, for sorting."""
     fields = entry.fields
-    return (fields.get("organization") or fields.get("publisher", "?"),
-            fields.get("date", "????"), fields.get("shorthand", ""))
+    return fields.get("organization") or fields.get("publisher", "?"), fields.get("date", "????")
 
 
 class BookLabelStyle(BaseLabelStyle):
@@ -44,7 +44,7 @@ class BookSortingStyle(BaseSortingStyle):
     """Sort by publisher, then date, then key."""
 
     def sorting_key(self, entry):
-        publisher, date, _ = _entry_info(entry)
+        publisher, date = _entry_info(entry)
         return (publisher.lower(), date, entry.key)
 
 

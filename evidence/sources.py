@@ -119,20 +119,22 @@ def short_publisher(publisher: str) -> str:
     return re.split(r" / | \(", publisher, maxsplit=1)[0].strip()
 
 
-def make_labels(entries: dict[str, tuple[str, str, str]]) -> dict[str, str]:
+def make_labels(entries: dict[str, tuple[str, str, str, str]]) -> dict[str, str]:
     """Unique, readable citation labels: ``Publisher Year`` plus a letter when needed.
 
-    ``entries`` maps a key to ``(publisher, date, shorthand)``; a non-empty
-    shorthand is used as the label as it stands. Letters follow date order,
+    ``entries`` maps a key to ``(publisher, date, shorthand, shortauthor)``.
+    A non-empty ``shorthand`` is the whole label; a ``shortauthor`` (e.g.
+    ``Irish DPC``) replaces a long publisher name. Letters follow date order,
     then key order, so a label never depends on which chapter cites what.
     """
     groups: dict[str, list[tuple[str, str]]] = {}
     labels = {}
-    for key, (publisher, date, shorthand) in entries.items():
+    for key, (publisher, date, shorthand, shortauthor) in entries.items():
         if shorthand:
             labels[key] = shorthand
         else:
-            base = f"{short_publisher(_plain(publisher))} {date[:4]}"
+            name = _plain(shortauthor) or short_publisher(_plain(publisher))
+            base = f"{name} {date[:4]}"
             groups.setdefault(base, []).append((date, key))
     for base, members in groups.items():
         if len(members) == 1:
@@ -150,7 +152,8 @@ def _labels(path: Path) -> dict[str, str]:
     for key, entry in bib.entries.items():
         fields = {name.lower(): value for name, value in entry.fields.items()}
         entries[key] = (fields.get("organization") or fields.get("publisher", "?"),
-                        fields.get("date", "????"), _plain(fields.get("shorthand", "")))
+                        fields.get("date", "????"), _plain(fields.get("shorthand", "")),
+                        fields.get("shortauthor", ""))
     return make_labels(entries)
 
 

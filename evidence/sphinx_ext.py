@@ -87,15 +87,22 @@ def _page_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
 
 
 def _write_vega_bundle(app: Sphinx, exception) -> None:
-    """Write the Vega bundle into the site, once, wrapped in a function scope."""
+    """Write the Vega bundle into the site once, wrapped in a function scope.
+
+    Generating the bundle takes seconds, so it is kept between builds and
+    only rewritten when vl-convert (which pins the Vega versions) changes.
+    """
     if exception or app.builder.format != "html":
         return
     import vl_convert
 
     target = Path(app.outdir) / "_static" / VEGA_BUNDLE
+    header = f"/* vega, vega-lite and vega-embed from vl-convert {vl_convert.__version__} */\n"
+    if target.exists() and target.read_text(encoding="utf-8")[: len(header)] == header:
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     body = vl_convert.javascript_bundle()
-    target.write_text("(function () {\n" + body + "\n})();\n", encoding="utf-8")
+    target.write_text(header + "(function () {\n" + body + "\n})();\n", encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:

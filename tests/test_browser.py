@@ -96,3 +96,20 @@ def test_timeline_filter_keeps_only_chosen_thread(browser, server, site):
         assert problems["console"] == [] and problems["page_errors"] == []
     finally:
         page.context.close()
+
+
+@pytest.mark.book
+def test_charts_have_a_static_fallback_without_javascript(browser, server, site):
+    """With JavaScript off (or blocked), each chart still shows as a static SVG of the right size."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/chapters/timeline.html", wait_until="load")
+        boxes = page.eval_on_selector_all(
+            "figure[data-book-chart] > .book-chart-canvas > .book-chart-static > svg",
+            "els => els.map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])")
+        visible = [b for b in boxes if b[0] > 0]
+        assert len(visible) >= 2, boxes
+        assert all(w <= 390 and h > 50 for w, h in visible), boxes  # fits a phone screen
+    finally:
+        context.close()

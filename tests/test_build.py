@@ -51,3 +51,12 @@ def test_fingerprint_changes_with_the_data(tmp_path, monkeypatch):
     events = folder / "events.csv"
     events.write_text(events.read_text(encoding="utf-8").replace("2020-06-29", "2020-06-30", 1), encoding="utf-8")
     assert sphinx_ext.inputs_fingerprint() != before
+
+
+@pytest.mark.book
+def test_no_page_has_math_markup(site):
+    """The book serves no MathJax, so a stray "$...$" must not become math.
+
+    (Dollar amounts in prose once did, before dollarmath was switched off.)"""
+    pages = [p for p in html_pages(site) if 'class="math' in p.read_text(encoding="utf-8")]
+    assert not pages, pages
