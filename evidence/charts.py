@@ -110,6 +110,8 @@ class ChartFigure:
     """A chart ready for the page; displays itself in Jupyter and in the book."""
 
     name: str
+    title: str
+    subtitle: str
     spec: dict
     svg: str
     height: int
@@ -119,7 +121,7 @@ class ChartFigure:
     table: pd.DataFrame
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.to_html(), "text/plain": f"<chart {self.name}: {self.caption}>"}
+        return {"text/html": self.to_html(), "text/plain": f"<chart {self.name}: {self.title}>"}
 
     def to_html(self) -> str:
         """The figure as one HTML block (no blank lines, so Markdown keeps it whole)."""
@@ -127,11 +129,15 @@ class ChartFigure:
         spec = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")
         table = self.table.to_html(index=False, border=0, classes="book-chart-table", na_rep="")
         csv = urllib.parse.quote(self.table.to_csv(index=False))
+        subtitle = (f'<p class="book-chart-subtitle">{html.escape(self.subtitle)}</p>'
+                    if self.subtitle else "")
         parts = [
             f'<figure class="book-chart" id="{ident}" data-book-chart="{self.name}" '
-            f'aria-describedby="{ident}-desc">',
+            f'aria-labelledby="{ident}-title" aria-describedby="{ident}-desc">',
+            f'<p class="book-chart-title" id="{ident}-title">{html.escape(self.title)}</p>',
+            subtitle,
             f'<div class="book-chart-canvas" style="min-height:{self.height}px">',
-            f'<div class="book-chart-static" role="img" aria-label="{html.escape(self.caption)}">{self.svg}</div>',
+            f'<div class="book-chart-static" role="img" aria-label="{html.escape(self.title)}">{self.svg}</div>',
             "</div>",
             f'<script type="application/json" class="book-chart-spec">{spec}</script>',
             "<figcaption>",
@@ -199,6 +205,24 @@ def _count_controls(spec: dict) -> int:
     return sum(1 for p in spec.get("params", []) if "bind" in p)
 
 
+def _pop_title(spec: dict, name: str) -> tuple[str, str]:
+    """Take the title out of the spec: the page sets it as text, which wraps on a phone.
+
+    A title wider than a phone screen would squeeze Vega's plot to nothing;
+    as HTML it wraps, and screen readers meet it as the figure's name.
+    """
+    title = spec.pop("title", None)
+    if isinstance(title, dict):
+        text, subtitle = title.get("text", ""), title.get("subtitle", "")
+    else:
+        text, subtitle = title or "", ""
+    join = lambda t: " ".join(t) if isinstance(t, list) else str(t)  # noqa: E731
+    text, subtitle = join(text).strip(), join(subtitle).strip()
+    if not text:
+        raise ValueError(f"chart {name!r} needs a title that states its finding or question")
+    return text, subtitle
+
+
 def chart_figure(chart: alt.TopLevelMixin, *, name: str, sources, description: str,
                  caption: str, table: pd.DataFrame | None = None,
                  dataset: str | None = None) -> ChartFigure:
@@ -207,7 +231,8 @@ def chart_figure(chart: alt.TopLevelMixin, *, name: str, sources, description: s
     Parameters
     ----------
     chart:
-        The Altair chart. Its title should state the finding or the question.
+        The Altair chart. Its title (required) states the finding or the
+        question; it is shown above the chart as text, with its subtitle.
     name:
         A stable, unique slug (``timeline-events``): the figure's HTML id.
     sources:
@@ -233,11 +258,14 @@ def chart_figure(chart: alt.TopLevelMixin, *, name: str, sources, description: s
         table = chart.data
     enable_theme()
     spec = chart.properties(description=description).to_dict()
+    title, subtitle = _pop_title(spec, name)
     svg, height = _static_svg(spec)
     _set_widths(spec, "container")
     spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     return ChartFigure(
         name=name,
+        title=title,
+        subtitle=subtitle,
         spec=spec,
         svg=svg,
         height=height + CONTROL_HEIGHT * _count_controls(spec),

@@ -46,19 +46,48 @@ def inputs_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _invalidate_stale_cache(app: Sphinx, config) -> None:
-    """Empty the execution cache when the data or the package changed."""
+def _stamp_path(app: Sphinx) -> Path:
+    """Where the fingerprint of the last successful build's inputs is kept."""
+    return Path(app.outdir).parent / STAMP_NAME
+
+
+def _cache_path(app: Sphinx, config) -> Path:
+    """The notebook execution cache folder (Jupyter Book: ``_build/.jupyter_cache``)."""
     cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
-    if not cache.is_absolute():
-        cache = Path(app.confdir) / cache
-    stamp = cache.parent / STAMP_NAME
-    current = inputs_fingerprint()
+    return cache if cache.is_absolute() else Path(app.confdir) / cache
+
+
+def _invalidate_stale_cache(app: Sphinx, config) -> None:
+    """When data or the package changed since the last good build, forget old outputs.
+
+    Two caches would otherwise serve stale charts: the notebook execution
+    cache (keyed on code only) and Sphinx's own environment (which re-reads a
+    page only when its source file changes). The first is emptied here, the
+    second is told to re-read every page (see :func:`_outdated_pages`).
+    """
+    stamp = _stamp_path(app)
+    app._evidence_fingerprint = inputs_fingerprint()
     previous = stamp.read_text().strip() if stamp.exists() else None
-    if previous != current and cache.exists():
+    app._evidence_inputs_changed = previous != app._evidence_fingerprint
+    cache = _cache_path(app, config)
+    if app._evidence_inputs_changed and cache.exists():
         logger.info("[evidence] data or package changed: clearing the execution cache %s", cache)
         shutil.rmtree(cache)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(current + "\n")
+
+
+def _outdated_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Re-read every page when the data or the package changed."""
+    if getattr(app, "_evidence_inputs_changed", False):
+        return sorted(env.found_docs - set(added) - set(changed) - set(removed))
+    return []
+
+
+def _record_inputs(app: Sphinx, exception) -> None:
+    """After a successful build, remember which inputs its outputs were made from."""
+    if exception is None:
+        stamp = _stamp_path(app)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(app._evidence_fingerprint + "\n")
 
 
 def _add_static_path(app: Sphinx, config) -> None:
@@ -112,7 +141,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _add_static_path)
     app.connect("config-inited", _invalidate_stale_cache)
     app.connect("html-page-context", _page_assets, priority=900)
+    app.connect("env-get-outdated", _outdated_pages)
     app.connect("build-finished", _write_vega_bundle)
+    app.connect("build-finished", _record_inputs)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -59,7 +59,8 @@ def timeline_chart(events: pd.DataFrame, *, title: str, subtitle: str = "",
     rows["theme"] = rows["theme"].astype(str)
     rows["region"] = rows["region"].astype(str)
     chart = alt.Chart(rows).mark_point(filled=True, size=90, opacity=0.85).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        x=alt.X("date:T", title=None,
+                axis=alt.Axis(format="%Y", tickCount="year", labelOverlap="greedy", labelSeparation=6)),
         y=alt.Y("thread:N", title=None, sort=labels),
         color=alt.Color("theme:N", scale=theme_scale(themes), legend=None),
         tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("title:N", title="Event"),

@@ -60,3 +60,36 @@ def test_no_page_has_math_markup(site):
     (Dollar amounts in prose once did, before dollarmath was switched off.)"""
     pages = [p for p in html_pages(site) if 'class="math' in p.read_text(encoding="utf-8")]
     assert not pages, pages
+
+
+@pytest.mark.book
+def test_changed_data_reaches_the_page_on_rebuild(tmp_path):
+    """Edit a data cell and rebuild in the same folder: the page shows the new value.
+
+    Both caches (notebook outputs and Sphinx's environment) must let go of the
+    old outputs; otherwise a chart would be silently drawn from stale data.
+    """
+    import os
+    import shutil
+
+    from conftest import REPO
+    from evidence.paths import DATA_DIR_ENV
+
+    folder = tmp_path / "data"
+    shutil.copytree(REPO / "data", folder)
+    env = dict(os.environ, **{DATA_DIR_ENV: str(folder)})
+    out = tmp_path / "out"
+    first = build_book(path_output=out, env=env)
+    assert first.returncode == 0, (first.stdout + first.stderr)[-3000:]
+    page = out / "_build" / "html" / "chapters" / "timeline.html"
+    assert "Marker title for the rebuild test" not in page.read_text(encoding="utf-8")
+
+    events = folder / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    old_title = "India blocks TikTok and 58 other Chinese-linked apps"
+    assert old_title in text
+    events.write_text(text.replace(old_title, "Marker title for the rebuild test"), encoding="utf-8")
+    second = build_book(path_output=out, env=env)
+    assert second.returncode == 0, (second.stdout + second.stderr)[-3000:]
+    html = page.read_text(encoding="utf-8")
+    assert "Marker title for the rebuild test" in html and old_title not in html
