@@ -21,6 +21,9 @@ from evidence.paths import bib_path, display_path
 REQUIRED_FIELDS = ("title", "url", "date", "urldate")
 #: ``date`` and ``urldate`` are ISO dates: a year, a year-month or a full date.
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: The one allowed non-date: a page that shows no date of its own (a company FAQ).
+#: It is printed "n.d."; the day we read it is still required in ``urldate``.
+UNDATED = "undated"
 #: Keys are lower-case letters and digits (they also appear in CSV cells).
 KEY_PATTERN = re.compile(r"^[a-z0-9]+$")
 #: How several keys are written in one CSV cell.
@@ -46,13 +49,18 @@ class Source:
 
     @property
     def year(self) -> str:
-        """The year of publication."""
-        return self.date[:4]
+        """The year of publication, or ``n.d.`` for an undated page."""
+        return year_of(self.date)
 
     @property
     def short(self) -> str:
         """The source's citation label, e.g. ``Reuters 2024b`` (as in the book's citations)."""
         return citation_labels()[self.key]
+
+
+def year_of(date: str) -> str:
+    """``2024`` for ``2024-03-13``; ``n.d.`` for an undated page."""
+    return "n.d." if date.strip() == UNDATED else date.strip()[:4]
 
 
 def _plain(text: str) -> str:
@@ -73,8 +81,9 @@ def _entry_problems(key: str, fields) -> list[str]:
         problems.append(f"entry {key!r} has neither 'organization' nor 'publisher'")
     for name in ("date", "urldate"):
         value = fields.get(name, "").strip()
-        if value and not ISO_DATE.match(value):
-            problems.append(f"entry {key!r}: {name} {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        if value and not ISO_DATE.match(value) and not (name == "date" and value == UNDATED):
+            allowed = "YYYY, YYYY-MM, YYYY-MM-DD" + (f" or {UNDATED!r}" if name == "date" else "")
+            problems.append(f"entry {key!r}: {name} {value!r} is not {allowed}")
     url = fields.get("url", "").strip()
     if url and not url.startswith(("https://", "http://")):
         problems.append(f"entry {key!r}: url {url!r} is not an http(s) address")
@@ -134,7 +143,7 @@ def make_labels(entries: dict[str, tuple[str, str, str, str]]) -> dict[str, str]
             labels[key] = shorthand
         else:
             name = _plain(shortauthor) or short_publisher(_plain(publisher))
-            base = f"{name} {date[:4]}"
+            base = f"{name} {year_of(date)}"
             groups.setdefault(base, []).append((date, key))
     for base, members in groups.items():
         if len(members) == 1:

@@ -71,6 +71,8 @@ def test_labels_are_unique_and_stable():
         "c2023z": ("Data Protection Commission (Ireland)", "2023-09-15", "", "Irish DPC"),
     })
     assert labels == {"b2024y": "Reuters 2024a", "a2024x": "Reuters 2024b", "c2023z": "Irish DPC 2023"}
+    assert make_labels({"faq": ("TikTok U.S. Data Security", "undated", "", "TikTok USDS")}) == {
+        "faq": "TikTok USDS n.d."}
 
 
 def test_dates_are_shown_only_as_precisely_as_known():
