@@ -191,13 +191,18 @@ def _static_svg(spec: dict) -> tuple[str, int]:
 
 
 def _set_widths(spec: dict, width) -> None:
-    """Set ``width`` on the top-level chart and every layer or concatenated view."""
-    if "width" in spec or not any(k in spec for k in ("layer", "hconcat", "vconcat", "concat")):
-        spec["width"] = width
-    for key in ("layer", "vconcat"):
-        for sub in spec.get(key, []):
-            if "mark" in sub or "layer" in sub:
-                sub.pop("width", None) if key == "layer" else _set_widths(sub, width)
+    """Give the chart the page's width.
+
+    A single or layered chart gets ``width`` (its layers inherit it); a
+    vertical stack passes it to each view; side-by-side views keep their own.
+    """
+    if any(key in spec for key in ("hconcat", "vconcat", "concat")):
+        for sub in spec.get("vconcat", []):
+            _set_widths(sub, width)
+        return
+    spec["width"] = width
+    for sub in spec.get("layer", []):
+        sub.pop("width", None)
 
 
 def _count_controls(spec: dict) -> int:
