@@ -93,3 +93,12 @@ def test_changed_data_reaches_the_page_on_rebuild(tmp_path):
     assert second.returncode == 0, (second.stdout + second.stderr)[-3000:]
     html = page.read_text(encoding="utf-8")
     assert "Marker title for the rebuild test" in html and old_title not in html
+
+
+@pytest.mark.book
+def test_the_browser_test_covers_every_built_page(site):
+    """The browser test's page list (from _toc.yml) matches what the build wrote."""
+    from test_browser import _pages
+
+    built = {str(p.relative_to(site)) for p in html_pages(site)}
+    assert built == set(_pages()), built ^ set(_pages())
