@@ -196,6 +196,11 @@ def _set_widths(spec: dict, width) -> None:
     A single or layered chart gets ``width`` (its layers inherit it); a
     vertical stack passes it to each view; side-by-side views keep their own.
     """
+    encoding = spec.get("encoding", {})
+    if "facet" in spec or "repeat" in spec or "row" in encoding or "column" in encoding:
+        raise ValueError("a faceted chart cannot follow the page width (Vega-Lite's width "
+                         "'container' needs a single or layered view): stack views with "
+                         "alt.vconcat instead")
     if any(key in spec for key in ("hconcat", "vconcat", "concat")):
         for sub in spec.get("vconcat", []):
             _set_widths(sub, width)

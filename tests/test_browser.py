@@ -14,7 +14,7 @@ from evidence import load
 
 #: Pages that must carry at least this many charts (guards against a chart
 #: silently disappearing from a chapter).
-MIN_CHARTS = {"chapters/timeline.html": 3, "chapters/texas.html": 5}
+MIN_CHARTS = {"chapters/timeline.html": 3, "chapters/texas.html": 5, "chapters/clover.html": 3}
 
 ALL_CHARTS_LIVE = """() => [...document.querySelectorAll('figure[data-book-chart]')].every(
     f => f.classList.contains('is-live') && f.querySelector('.book-chart-live svg.marks, .book-chart-live canvas.marks'))"""
@@ -46,7 +46,12 @@ def open_page(browser, url):
 
     context.route("**/*", guard)
     page = context.new_page()
-    page.on("console", lambda msg: msg.type == "error" and problems["console"].append(msg.text))
+    def on_console(msg):
+        # errors, and Vega's own warnings (it logs "WARN ..." when a spec is wrong)
+        if msg.type == "error" or (msg.type == "warning" and msg.text.startswith("WARN")):
+            problems["console"].append(msg.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda err: problems["page_errors"].append(str(err)))
     page.on("response", lambda r: r.status >= 400 and problems["http_errors"].append(f"{r.status} {r.url}"))
     page.goto(url, wait_until="load")
@@ -66,10 +71,13 @@ def test_page_renders_offline(browser, server, site, page_path):
             page.wait_for_function(ALL_CHARTS_LIVE, timeout=30_000)
             widths = page.eval_on_selector_all(
                 ".book-chart-live svg.marks", "els => els.map(e => e.getBoundingClientRect().width)")
-            assert len(widths) == expected and min(widths) > 200, widths
+            assert len(widths) == expected and min(widths) > 200, widths  # not squeezed to nothing
             marks = page.eval_on_selector_all(
-                ".book-chart-live svg.marks", "els => els.map(e => e.querySelectorAll('.mark-symbol path, .mark-rect path').length)")
-            assert min(marks) > 0, f"a chart drew no marks: {marks}"
+                ".book-chart-live svg.marks",
+                """els => els.map(e => [...e.querySelectorAll('.mark-symbol path, .mark-rect path')]
+                    .filter(p => { const r = p.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
+                    .length)""")
+            assert min(marks) > 0, f"a chart drew no visible marks: {marks}"
         page.wait_for_timeout(300)
         assert problems["off_host"] == [], f"off-host requests: {problems['off_host']}"
         assert problems["http_errors"] == [], problems["http_errors"]

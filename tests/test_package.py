@@ -94,3 +94,11 @@ def test_timeline_chart_has_thread_and_region_filters():
     spec = timeline_chart(load("events"), title="t").to_dict()
     names = {p["name"] for p in spec["params"]}
     assert names == {"thread_pick", "region_pick"}
+
+
+def test_chart_figure_refuses_a_faceted_chart():
+    """Faceted charts render blank at the page's width; the helper says so instead."""
+    frame = pd.DataFrame({"year": [2022, 2023], "n": [1, 12], "p": ["a", "b"]})
+    chart = alt.Chart(frame).mark_bar().encode(x="year:O", y="n:Q", row="p:N").properties(title="t")
+    with pytest.raises(ValueError, match="vconcat"):
+        chart_figure(chart, name="facet", sources=some_keys(), description="d", caption="c")
