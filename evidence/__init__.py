@@ -15,7 +15,7 @@ A chapter needs only::
 """
 
 from evidence.data import DataError, load, validate_package
-from evidence.sources import SourceError, get_source, source_line
+from evidence.sources import SourceError, get_source, keys_in, source_line
 from evidence.charts import chart_figure, enable_theme, THEME_COLOURS
 from evidence.tables import claims_table, markdown_table
 
@@ -27,6 +27,7 @@ __all__ = [
     "claims_table",
     "enable_theme",
     "get_source",
+    "keys_in",
     "load",
     "markdown_table",
     "source_line",

@@ -182,6 +182,17 @@ def split_keys(cell: str) -> list[str]:
     return [k.strip() for k in str(cell).split(KEY_SEPARATOR) if k.strip()]
 
 
+def keys_in(frame, *columns: str) -> list[str]:
+    """Every source key named in a table's source column(s), once each, sorted.
+
+    >>> keys_in(load("events"))  # doctest: +SKIP
+    ['abcnews2024house', ...]
+    """
+    columns = columns or ("source",)
+    return sorted({key for column in columns for cell in frame[column].dropna()
+                   for key in split_keys(cell)})
+
+
 def get_source(key: str) -> Source:
     """Look up one source; an unknown key raises :class:`SourceError`."""
     sources = bibliography()

@@ -102,3 +102,10 @@ def test_chart_figure_refuses_a_faceted_chart():
     chart = alt.Chart(frame).mark_bar().encode(x="year:O", y="n:Q", row="p:N").properties(title="t")
     with pytest.raises(ValueError, match="vconcat"):
         chart_figure(chart, name="facet", sources=some_keys(), description="d", caption="c")
+
+
+def test_keys_in_collects_each_key_once():
+    from evidence import keys_in
+
+    frame = pd.DataFrame({"source": ["b2024x;a2023y", "a2023y", None]})
+    assert keys_in(frame) == ["a2023y", "b2024x"]
