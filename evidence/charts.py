@@ -27,7 +27,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from evidence.sources import sources_for
+from evidence.sources import labelled_links
 
 #: Okabe-Ito colours (colour-blind safe), without its yellow, which is too
 #: pale on white. Fixed per theme so a theme has one colour in every chart.
@@ -165,11 +165,7 @@ def _source_html(keys, dataset: str | None = None) -> str:
     A chart drawn from many sources (a timeline) names how many there are
     and points to the page's source list instead of naming them all.
     """
-    seen: dict[str, str] = {}
-    for src in sources_for(keys):
-        seen.setdefault(src.short, src.url)
-    if not seen:
-        raise ValueError("a chart needs at least one source key")
+    seen = labelled_links(keys)
     data = f"Data: <code>data/{html.escape(dataset)}.csv</code>. " if dataset else ""
     if len(seen) > MAX_NAMED_SOURCES:
         return f"{data}Compiled from {len(seen)} sources, all listed under Sources on this page."

@@ -97,18 +97,19 @@ def _explain(error) -> str:
     return f"{prefix}{error.title.lower()} ({error.note})" if error.note else prefix + error.message
 
 
-def _source_problems(folder: Path, descriptor: dict, name: str) -> list[Problem]:
+def _raw(folder: Path, resource: dict) -> pd.DataFrame:
+    """The table exactly as written: every cell a string, empty cells empty."""
+    return pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False)
+
+
+def _source_problems(path: Path, frame: pd.DataFrame) -> list[Problem]:
     """Check that every key in the table's ``source`` column is in the bibliography."""
-    resource = _resource(descriptor, name)
-    fields = [f["name"] for f in resource["schema"]["fields"]]
-    if SOURCE_COLUMN not in fields:
+    if SOURCE_COLUMN not in frame:
         return []
-    path = folder / resource["path"]
     try:
         known = bibliography()
     except SourceError as exc:
         return [Problem(display_path(path), f"cannot check sources: {exc}")]
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     problems = []
     for index, cell in frame[SOURCE_COLUMN].items():
         for key in split_keys(cell):
@@ -124,14 +125,20 @@ def _source_problems(folder: Path, descriptor: dict, name: str) -> list[Problem]
     return problems
 
 
-def problems(name: str, folder: Path | None = None) -> list[Problem]:
-    """Everything wrong with table ``name`` (empty when it is valid)."""
-    folder = folder or data_dir()
+def _check(name: str, folder: Path) -> tuple[list[Problem], dict, pd.DataFrame | None]:
+    """Validate table ``name``; return its problems, its resource and (if valid) its raw rows."""
     descriptor = _descriptor(folder)
     found = _schema_problems(folder, descriptor, name)
+    resource = _resource(descriptor, name)
     if found:  # a broken schema makes the source check unreliable
-        return found
-    return _source_problems(folder, descriptor, name)
+        return found, resource, None
+    frame = _raw(folder, resource)
+    return _source_problems(folder / resource["path"], frame), resource, frame
+
+
+def problems(name: str, folder: Path | None = None) -> list[Problem]:
+    """Everything wrong with table ``name`` (empty when it is valid)."""
+    return _check(name, folder or data_dir())[0]
 
 
 def table_names(folder: Path | None = None) -> list[str]:
@@ -176,9 +183,6 @@ def load(name: str) -> pd.DataFrame:
     categories, numbers become nullable numbers. Any problem raises
     :class:`DataError` naming the file, the row and the column.
     """
-    folder = data_dir()
-    _raise(problems(name, folder), f"table {name!r}")
-    resource = _resource(_descriptor(folder), name)
-    frame = pd.read_csv(folder / resource["path"], dtype=str, keep_default_na=False)
-    frame = frame.replace({"": None})
-    return _typed(frame, resource["schema"])
+    found, resource, frame = _check(name, data_dir())
+    _raise(found, f"table {name!r}")
+    return _typed(frame.replace({"": None}), resource["schema"])

@@ -46,6 +46,8 @@ class Source:
     urldate: str
     primary: bool
     note: str = ""
+    shorthand: str = ""
+    shortauthor: str = ""
 
     @property
     def year(self) -> str:
@@ -117,6 +119,8 @@ def _read(path: Path) -> dict[str, Source]:
             urldate=fields["urldate"].strip(),
             primary="primary" in keywords,
             note=_plain(fields.get("note", "")),
+            shorthand=_plain(fields.get("shorthand", "")),
+            shortauthor=_plain(fields.get("shortauthor", "")),
         )
     if problems:
         raise SourceError(f"{where}: " + "; ".join(problems))
@@ -156,19 +160,13 @@ def make_labels(entries: dict[str, tuple[str, str, str, str]]) -> dict[str, str]
 
 @lru_cache(maxsize=4)
 def _labels(path: Path) -> dict[str, str]:
-    bib = parse_file(str(path), bib_format="bibtex")
-    entries = {}
-    for key, entry in bib.entries.items():
-        fields = {name.lower(): value for name, value in entry.fields.items()}
-        entries[key] = (fields.get("organization") or fields.get("publisher", "?"),
-                        fields.get("date", "????"), _plain(fields.get("shorthand", "")),
-                        fields.get("shortauthor", ""))
-    return make_labels(entries)
+    """Labels for the bibliography at ``path``, from its already parsed entries."""
+    return make_labels({key: (src.publisher, src.date, src.shorthand, src.shortauthor)
+                        for key, src in _read(path).items()})
 
 
 def citation_labels() -> dict[str, str]:
     """Every key's citation label, computed over the whole bibliography."""
-    bibliography()  # check the file first, so problems are reported clearly
     return _labels(bib_path())
 
 
@@ -212,17 +210,25 @@ def sources_for(keys) -> list[Source]:
     return list(seen.values())
 
 
+def labelled_links(keys) -> dict[str, str]:
+    """Each distinct citation label among ``keys``, in order, with its source's address.
+
+    Raises :class:`SourceError` for an unknown key or when there is no key at all.
+    """
+    links: dict[str, str] = {}
+    for src in sources_for(keys):
+        links.setdefault(src.short, src.url)
+    if not links:
+        raise SourceError("a source line needs at least one source key")
+    return links
+
+
 def source_line(keys) -> str:
-    """The words under a chart naming where its data came from.
+    """The words under a chart naming where its data came from, as plain text.
 
     >>> source_line(["tiktok2022oracle"])  # doctest: +SKIP
-    'Source: TikTok (2022).'
+    'Source: TikTok 2022.'
     """
-    names = []
-    for src in sources_for(keys):
-        if src.short not in names:
-            names.append(src.short)
-    if not names:
-        raise SourceError("a source line needs at least one source key")
+    names = list(labelled_links(keys))
     label = "Source" if len(names) == 1 else "Sources"
     return f"{label}: " + "; ".join(names) + "."

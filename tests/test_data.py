@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 from evidence import load, validate_package
 from evidence.data import table_names
-from evidence.sources import bibliography, citation_labels, split_keys
+from evidence.sources import bibliography, citation_labels, keys_in
 
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 
@@ -26,13 +26,8 @@ def cited_in_pages() -> set[str]:
 
 def keys_in_data() -> set[str]:
     """Every key named in a ``source`` column of the data package."""
-    keys = set()
-    for name in table_names():
-        frame = load(name)
-        if "source" in frame:
-            for cell in frame["source"]:
-                keys.update(split_keys(cell))
-    return keys
+    return {key for name in table_names() if "source" in (frame := load(name))
+            for key in keys_in(frame)}
 
 
 def test_data_package_validates():
