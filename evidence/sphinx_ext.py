@@ -20,7 +20,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from evidence.paths import REPO_ROOT, data_dir
+from evidence.paths import data_dir
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def _is_remote(filename) -> bool:
 
 
 def _page_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Per page: drop remote assets; add the chart assets where there is a chart."""
+    """Per page: drop remote assets; add the chart scripts where there is a chart."""
     for key in ("script_files", "css_files"):
         files = context.get(key)
         if files:
@@ -112,7 +112,6 @@ def _page_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if CHART_MARKER in context.get("body", ""):
         app.add_js_file(VEGA_BUNDLE)
         app.add_js_file("book-charts.js")
-    app.add_css_file("book.css")
 
 
 def _write_vega_bundle(app: Sphinx, exception) -> None:
@@ -138,6 +137,7 @@ def setup(app: Sphinx) -> dict:
     from evidence.bibstyle import register
 
     register()
+    app.add_css_file("book.css")  # the book's own styles, on every page
     app.connect("config-inited", _add_static_path)
     app.connect("config-inited", _invalidate_stale_cache)
     app.connect("html-page-context", _page_assets, priority=900)
@@ -147,4 +147,4 @@ def setup(app: Sphinx) -> dict:
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
-__all__ = ["inputs_fingerprint", "setup", "REPO_ROOT"]
+__all__ = ["inputs_fingerprint", "setup"]
