@@ -7,9 +7,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 PIP_VERSION := 26.3
 
-.PHONY: book test browser lab bench lock clean help
+.PHONY: book test browser node lab bench lock clean help
 
 help:
 	@echo "make book   build the book into _build/html"
@@ -32,14 +33,22 @@ book: $(STAMP)
 browser:
 	@bash scripts/ensure-chromium.sh
 
-test: $(STAMP) browser
+# axe-core (accessibility test) and Lighthouse (benchmark), pinned in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	@bash scripts/ensure-node.sh
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+node: $(NODE_STAMP)
+
+test: $(STAMP) browser $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check jupyterlab==4.6.6
 	$(BIN)/jupyter lab chapters/
 
-bench: $(STAMP) browser
+bench: $(STAMP) browser $(NODE_STAMP)
 	$(BIN)/python scripts/benchmark.py
 
 # Re-pin the full lock after changing requirements.in (needs network access to PyPI).
@@ -52,4 +61,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf _build $(VENV) .pytest_cache *.egg-info
+	rm -rf _build $(VENV) .pytest_cache *.egg-info node_modules

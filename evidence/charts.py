@@ -2,11 +2,14 @@
 
 :func:`chart_figure` wraps an Altair chart into a figure that
 
-* carries the chart's Vega-Lite spec for the page's own (offline) Vega
-  script to draw interactively, full width;
-* carries a static SVG of the same chart, shown to readers without
-  JavaScript and in print, and used to reserve the chart's height so the
-  page does not jump while it loads;
+* carries the chart as a Vega spec (compiled from Vega-Lite here, so the
+  page needs only the Vega runtime, not the Vega-Lite compiler) for the
+  page's own offline script to draw interactively, full width, when the
+  chart comes into view;
+* carries a static SVG image of the same chart (an ``<img>``, so it adds
+  one element to the page, not thousands), shown until the live chart is
+  drawn, to readers without JavaScript and in print; its width and height
+  reserve the chart's space so the page does not jump while it loads;
 * puts a source line built from bibliography keys under the chart;
 * adds a text description for screen readers and the chart's data as a
   table (with a CSV download) one click away.
@@ -113,6 +116,7 @@ class ChartFigure:
     title: str
     subtitle: str
     spec: dict
+    vega_spec: dict
     svg: str
     height: int
     source_html: str
@@ -126,7 +130,7 @@ class ChartFigure:
     def to_html(self) -> str:
         """The figure as one HTML block (no blank lines, so Markdown keeps it whole)."""
         ident = f"chart-{self.name}"
-        spec = json.dumps(self.spec, separators=(",", ":")).replace("</", "<\\/")
+        spec = json.dumps(self.vega_spec, separators=(",", ":")).replace("</", "<\\/")
         table = self.table.to_html(index=False, border=0, classes="book-chart-table", na_rep="")
         csv = urllib.parse.quote(self.table.to_csv(index=False))
         subtitle = (f'<p class="book-chart-subtitle">{html.escape(self.subtitle)}</p>'
@@ -136,10 +140,10 @@ class ChartFigure:
             f'aria-labelledby="{ident}-title" aria-describedby="{ident}-desc">',
             f'<p class="book-chart-title" id="{ident}-title">{html.escape(self.title)}</p>',
             subtitle,
-            f'<div class="book-chart-canvas" style="min-height:{self.height}px">',
-            f'<div class="book-chart-static" role="img" aria-label="{html.escape(self.title)}">{self.svg}</div>',
+            f'<div class="book-chart-canvas" data-live-height="{self.height}">',
+            f'<div class="book-chart-static">{self._static_img()}</div>',
             "</div>",
-            f'<script type="application/json" class="book-chart-spec">{spec}</script>',
+            f'<script type="application/json" class="book-chart-spec" data-format="vega">{spec}</script>',
             "<figcaption>",
             f'<p class="book-chart-caption">{html.escape(self.caption)}</p>',
             f'<p class="book-chart-source">{self.source_html}</p>',
@@ -152,6 +156,13 @@ class ChartFigure:
             "</figure>",
         ]
         return "\n".join(line for part in parts for line in part.splitlines() if line.strip())
+
+    def _static_img(self) -> str:
+        """The static SVG as an image with its size (the description is in the figure's text)."""
+        width, height = _svg_size(self.svg)
+        source = "data:image/svg+xml," + urllib.parse.quote(self.svg, safe=" /:=;,'()")
+        return (f'<img class="book-chart-image" src="{html.escape(source)}" alt="" '
+                f'width="{width}" height="{height}" decoding="async">')
 
     def save(self, path) -> None:
         """Write the static SVG (for print or a slide)."""
@@ -174,16 +185,21 @@ def _source_html(keys, dataset: str | None = None) -> str:
     return f"{data}{label}: " + "; ".join(links) + "."
 
 
+def _svg_size(svg: str) -> tuple[int, int]:
+    """The width and height an SVG declares, in whole pixels."""
+    found = {key: re.search(rf'<svg[^>]*\b{key}="([\d.]+)"', svg) for key in ("width", "height")}
+    if not all(found.values()):
+        raise ValueError("the static chart SVG declares no width or height")
+    return tuple(round(float(found[key].group(1))) for key in ("width", "height"))
+
+
 def _static_svg(spec: dict) -> tuple[str, int]:
     """Render the chart to SVG at a fixed width; return the SVG and its height."""
     static = json.loads(json.dumps(spec))
     _set_widths(static, STATIC_WIDTH)
     svg = vlc.vegalite_to_svg(static)
     svg = re.sub(r"<\?xml[^>]*>", "", svg).strip()
-    match = re.search(r'<svg[^>]*\bheight="([\d.]+)"', svg)
-    height = int(float(match.group(1))) if match else 300
-    svg = svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
-    return svg, height
+    return svg, _svg_size(svg)[1]
 
 
 def _set_widths(spec: dict, width) -> None:
@@ -273,6 +289,7 @@ def chart_figure(chart: alt.TopLevelMixin, *, name: str, sources, description: s
         title=title,
         subtitle=subtitle,
         spec=spec,
+        vega_spec=vlc.vegalite_to_vega(spec),
         svg=svg,
         height=height + CONTROL_HEIGHT * _count_controls(spec),
         source_html=_source_html(sources, dataset),

@@ -2,10 +2,16 @@
 
 * Writes the Vega, Vega-Lite and Vega-Embed JavaScript (from
   ``vl_convert.javascript_bundle()``) into the built site once, wrapped in a
-  function scope, and loads it, with the book's chart script and styles,
-  only on pages that have a chart.
+  function scope; the book's chart script, loaded only on pages with a chart,
+  fetches it when a chart comes into view. (The charts arrive compiled to
+  Vega; vl-convert cannot bundle the Vega runtime alone, so the bundle still
+  carries Vega-Lite.)
 * Drops any script or stylesheet that a theme or extension would load from
   another host (thebe, CDN MathJax, ...), so the site works offline.
+* Makes pages light and accessible: scripts are deferred, the theme's icons
+  come from a small generated stylesheet (:mod:`evidence.icons`), each page
+  gets a meta description from its summary, and two ARIA roles the HTML
+  writer gets wrong are corrected.
 * Clears the notebook execution cache when ``data/`` or this package
   changes: the cache keys on a notebook's code only, and a chart drawn from
   last week's data would be silently wrong.
@@ -28,6 +34,12 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 #: The Vega bundle's path inside the built site's ``_static`` folder.
 VEGA_BUNDLE = "vendor/vega-bundle.js"
+#: Scripts that inline scripts in the page head need at once (all others are deferred).
+BLOCKING_SCRIPTS = ("_static/documentation_options.js",)
+#: Scripts only the search page needs (the theme puts the search index on every page).
+SEARCH_ONLY = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
+#: Longest meta description (search engines show about 155 characters).
+DESCRIPTION_LENGTH = 155
 #: Marker the chart helper puts on every chart figure.
 CHART_MARKER = 'data-book-chart="'
 #: File recording the fingerprint of the inputs the cached outputs were made from.
@@ -90,9 +102,78 @@ def _record_inputs(app: Sphinx, exception) -> None:
         stamp.write_text(app._evidence_fingerprint + "\n")
 
 
+def _generated_dir(app: Sphinx) -> Path:
+    """A folder, beside the output, for static files the build generates."""
+    return Path(app.outdir).parent / ".evidence-static"
+
+
 def _add_static_path(app: Sphinx, config) -> None:
-    """Serve the package's static folder (not named ``_static``, so it is not put on every page)."""
-    config.html_static_path.append(str(STATIC_DIR))
+    """Serve the package's static folder (not named ``_static``, so it is not put on every page)
+    and the generated one (the icon stylesheet)."""
+    from evidence.icons import icon_css
+
+    generated = _generated_dir(app)
+    generated.mkdir(parents=True, exist_ok=True)
+    css = generated / "book-icons.css"
+    text = icon_css()
+    if not css.exists() or css.read_text(encoding="utf-8") != text:
+        css.write_text(text, encoding="utf-8")
+    config.html_static_path.extend([str(STATIC_DIR), str(generated)])
+
+
+def _script_name(script) -> str:
+    """The file a script entry loads ('' for an inline script)."""
+    return str(getattr(script, "filename", script) or "")
+
+
+def _lighter_scripts(pagename: str, scripts: list) -> list:
+    """Defer every script file but the few inline code needs; keep search scripts for search."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    if pagename == "search":  # its inline code runs Sphinx's search at once
+        return list(scripts)
+    kept = []
+    for script in scripts:
+        name = _script_name(script)
+        attributes = dict(getattr(script, "attributes", {}) or {})
+        if name in SEARCH_ONLY and pagename != "search":
+            continue
+        if name and name not in BLOCKING_SCRIPTS and not {"defer", "async"} & set(attributes):
+            attributes["defer"] = "defer"
+            script = _JavaScript(name, priority=getattr(script, "priority", 500), **attributes)
+        kept.append(script)
+    return kept
+
+
+def page_description(doctree) -> str:
+    """The page's summary for search results: the first paragraph under "Summary", else the first."""
+    from docutils import nodes
+
+    if doctree is None:
+        return ""
+    first = None
+    for section in doctree.findall(nodes.section):
+        title = section.next_node(nodes.title)
+        if title is not None and title.astext().strip().lower() == "summary":
+            first = section.next_node(nodes.paragraph)
+            break
+    if first is None:
+        first = doctree.next_node(nodes.paragraph)
+    text = " ".join(first.astext().split()) if first is not None else ""
+    if len(text) > DESCRIPTION_LENGTH:
+        text = text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
+#: ARIA fixes for the HTML that docutils and myst-nb write.
+ARIA_FIXES = (
+    # docutils marks bibliography entries with the deprecated role doc-biblioentry inside a
+    # role="list"; list items are what the list needs (axe: aria-required-children).
+    ('role="doc-biblioentry"', 'role="listitem"'),
+    # myst-nb's collapsed cells name their toggle "Toggle hidden content" while it shows
+    # "Show code cell content"; the visible text is the better name (WCAG 2.5.3).
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+)
 
 
 def _is_remote(filename) -> bool:
@@ -109,9 +190,30 @@ def _page_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
             kept = [f for f in files if not _is_remote(f)]
             if len(kept) != len(files):
                 files[:] = kept
-    if CHART_MARKER in context.get("body", ""):
-        app.add_js_file(VEGA_BUNDLE)
-        app.add_js_file("book-charts.js")
+    if context.get("script_files"):
+        context["script_files"][:] = _lighter_scripts(pagename, context["script_files"])
+    body = context.get("body", "")
+    for old, new in ARIA_FIXES:
+        body = body.replace(old, new)
+    context["body"] = body
+    if CHART_MARKER in body:
+        import vl_convert
+
+        bundle = f"{VEGA_BUNDLE}?v={vl_convert.__version__}"  # a new file name for a new Vega
+        app.add_js_file("book-charts.js", loading_method="defer", **{"data-vega": bundle})
+    context["book_description"] = page_description(doctree) or app.config.project
+    _check_icons(app, pagename, context)
+
+
+def _check_icons(app: Sphinx, pagename: str, context) -> None:
+    """Warn when a page asks for an icon the generated icon stylesheet does not draw."""
+    from evidence.icons import ICONS, icons_used
+
+    pieces = [str(context.get(key, "")) for key in ("body", "header", "footer")]
+    missing = icons_used("".join(pieces)) - set(ICONS)
+    if missing:
+        logger.warning("[evidence] %s uses icons missing from evidence/icons.py ICONS: %s",
+                       pagename, ", ".join(sorted(missing)))
 
 
 def _write_vega_bundle(app: Sphinx, exception) -> None:
@@ -138,6 +240,7 @@ def setup(app: Sphinx) -> dict:
 
     register()
     app.add_css_file("book.css")  # the book's own styles, on every page
+    app.add_css_file("book-icons.css")  # the theme's icons without Font Awesome's script
     app.connect("config-inited", _add_static_path)
     app.connect("config-inited", _invalidate_stale_cache)
     app.connect("html-page-context", _page_assets, priority=900)

@@ -31,9 +31,19 @@ def _pages():
     return [f"{name}.html" for name in files] + ["search.html", "genindex.html"]
 
 
-def open_page(browser, url):
+#: Charts are drawn when they come near the screen: scroll to each in turn, as a reader would.
+SCROLL_TO_EVERY_CHART = """async () => {
+    for (const figure of document.querySelectorAll('figure[data-book-chart]')) {
+        figure.scrollIntoView({block: 'center'});
+        await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    window.scrollTo(0, 0);
+}"""
+
+
+def open_page(browser, url, viewport=None):
     """Open ``url`` with off-host requests aborted; return the page and what went wrong."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
     problems = {"off_host": [], "console": [], "page_errors": [], "http_errors": []}
 
     def guard(route):
@@ -68,6 +78,7 @@ def test_page_renders_offline(browser, server, site, page_path):
         expected = page.locator("figure[data-book-chart]").count()
         assert expected >= MIN_CHARTS.get(page_path, 0), f"{page_path}: only {expected} chart(s)"
         if expected:
+            page.evaluate(SCROLL_TO_EVERY_CHART)
             page.wait_for_function(ALL_CHARTS_LIVE, timeout=30_000)
             widths = page.eval_on_selector_all(
                 ".book-chart-live svg.marks", "els => els.map(e => e.getBoundingClientRect().width)")
@@ -94,6 +105,7 @@ def test_timeline_filter_keeps_only_chosen_thread(browser, server, site):
     expected = int((events["theme"] == "texas").sum())
     page, problems = open_page(browser, f"{server}/chapters/timeline.html")
     try:
+        page.locator("#chart-timeline-all-events").scroll_into_view_if_needed()
         page.wait_for_function(
             "() => document.querySelector('#chart-timeline-all-events.is-live svg.marks')",
             timeout=30_000)
@@ -111,13 +123,13 @@ def test_timeline_filter_keeps_only_chosen_thread(browser, server, site):
 
 @pytest.mark.book
 def test_charts_have_a_static_fallback_without_javascript(browser, server, site):
-    """With JavaScript off (or blocked), each chart still shows as a static SVG of the right size."""
+    """With JavaScript off (or blocked), each chart still shows as a static SVG image of the right size."""
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
         page.goto(f"{server}/chapters/timeline.html", wait_until="load")
         boxes = page.eval_on_selector_all(
-            "figure[data-book-chart] > .book-chart-canvas > .book-chart-static > svg",
+            "figure[data-book-chart] > .book-chart-canvas > .book-chart-static > img",
             "els => els.map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])")
         visible = [b for b in boxes if b[0] > 0]
         assert len(visible) >= 2, boxes
