@@ -33,9 +33,13 @@ def _pages():
 
 #: Charts are drawn when they come near the screen: scroll to each in turn, as a reader would.
 SCROLL_TO_EVERY_CHART = """async () => {
+    const started = f => f.getAttribute('data-chart-state');
     for (const figure of document.querySelectorAll('figure[data-book-chart]')) {
+        if (figure.closest('details:not([open])')) continue;
         figure.scrollIntoView({block: 'center'});
-        await new Promise(resolve => setTimeout(resolve, 50));
+        for (let waited = 0; !started(figure) && waited < 10000; waited += 25) {
+            await new Promise(resolve => setTimeout(resolve, 25));
+        }
     }
     window.scrollTo(0, 0);
 }"""

@@ -117,7 +117,20 @@ def test_no_built_file_loads_from_another_host(site):
 
 @pytest.mark.book
 def test_chart_pages_load_the_book_vega_bundle_once(site):
+    """Chart pages name the served Vega bundle once (fetched on demand); text pages not at all."""
     page = (site / "chapters" / "timeline.html").read_text(encoding="utf-8")
-    assert page.count("_static/vendor/vega-bundle.js") == 1
+    assert page.count('data-vega="vendor/vega-bundle.js') == 1
+    assert page.count("book-charts.js") == 1
     assert (site / "_static" / "vendor" / "vega-bundle.js").stat().st_size > 500_000
-    assert "vega-bundle.js" not in (site / "chapters" / "sources.html").read_text(encoding="utf-8")
+    text_page = (site / "index.html").read_text(encoding="utf-8")
+    assert "vega-bundle.js" not in text_page and "book-charts.js" not in text_page
+
+
+def test_pages_do_not_load_font_awesome_or_the_search_index(site):
+    """The theme's 1.5 MB icon script and the search index stay off reading pages."""
+    for name in ("index.html", "chapters/texas.html"):
+        page = (site / name).read_text(encoding="utf-8")
+        assert "fontawesome.js" not in page, name
+        assert "searchindex.js" not in page, name
+        assert '<meta name="description" content="' in page, name
+    assert "searchindex.js" in (site / "search.html").read_text(encoding="utf-8")

@@ -29,10 +29,14 @@ def test_chart_figure_carries_spec_fallback_source_and_description():
                           description="Two bars; 2023 is far higher.", caption="Bans by year.")
     page = figure.to_html()
     assert "\n\n" not in page  # one HTML block, so MyST keeps it whole
-    spec = json.loads(re.search(r'class="book-chart-spec">(.*?)</script>', page, re.S).group(1))
-    assert spec["width"] == "container" and "title" not in spec
+    spec = json.loads(re.search(r'class="book-chart-spec" data-format="vega">(.*?)</script>', page, re.S).group(1))
+    assert "vega/v" in spec["$schema"] and "title" not in spec  # compiled to Vega, title in HTML
     assert spec["description"] == "Two bars; 2023 is far higher."
-    assert "<svg" in page and 'id="chart-test-chart-desc"' in page
+    assert figure.spec["width"] == "container"
+    image = re.search(r'<img class="book-chart-image" src="data:image/svg\+xml,([^"]+)" alt="" '
+                      r'width="(\d+)" height="(\d+)"', page)
+    assert image and int(image.group(2)) > 300 and int(image.group(3)) >= 100  # size reserved
+    assert "%3Csvg" in image.group(1) and 'id="chart-test-chart-desc"' in page
     assert ">Bans came in 2023</p>" in page and "Source" in page
     assert "Data table (2 rows)" in page and "data:text/csv" in page
     assert figure.height >= 100  # height reserved from the static rendering
