@@ -123,12 +123,12 @@ class StableSectionIds(SphinxTransform):
         base = slug(self.env.docname.rsplit("/", 1)[-1])
         for section in document.findall(nodes.section):
             title = section.next_node(nodes.title)
-            title_name = nodes.fully_normalize_name(title.astext()) if title else ""
-            explicit = [name for name in section["names"] if name != title_name]
+            # explicit targets (labels) are True in nametypes; a title's own name is False
+            explicit = [name for name in section["names"] if document.nametypes.get(name)]
             label_ids = [document.nameids.get(name) for name in explicit]
             label_ids = [i for i in label_ids if i and i in section["ids"]]
-            if label_ids:
-                main = label_ids[0]
+            if label_ids:  # several labels: the page's own name wins (old names stay as extra ids)
+                main = sorted(label_ids, key=lambda i: i != base)[0]
             else:
                 parent = section.parent
                 while parent is not None and not isinstance(parent, nodes.section):
@@ -516,9 +516,14 @@ def footer_html(pathto) -> str:
             f'Code: {link("code")}. <a href="{pathto("chapters/reuse")}">How to cite and reuse</a>.</p>')
 
 
-def title_page_html() -> str:
+def title_page_html(contents: list[tuple[str, str]] = ()) -> str:
+    """The print edition's title page, then its contents (shown only in print)."""
     meta = metadata()
     lic = meta.licences
+    items = "".join(f'<li><a href="#{html.escape(anchor)}">{html.escape(title)}</a></li>'
+                    for title, anchor in contents)
+    listing = (f'<div class="book-print-contents"><p class="book-print-contents-title">Contents</p>'
+               f'<ol>{items}</ol></div>' if items else "")
     return (f'<div class="book-title-page"><p class="book-title-page-title">{html.escape(meta.title)}</p>'
             f'<p class="book-title-page-subtitle">{html.escape(meta.subtitle)}</p>'
             f'<p class="book-title-page-authors">{html.escape(meta.author_text)}</p>'
@@ -527,7 +532,7 @@ def title_page_html() -> str:
             f'<p class="book-title-page-url">{html.escape(meta.base_url)}</p>'
             f'<p class="book-title-page-licence">Text and charts: {html.escape(lic["text"]["name"])}. '
             f'Data: {html.escape(lic["data"]["name"])}. Code: {html.escape(lic["code"]["name"])}.</p>'
-            f'<p class="book-title-page-cite">Cite as: {html.escape(apa(meta))}</p></div>')
+            f'<p class="book-title-page-cite">Cite as: {html.escape(apa(meta))}</p></div>' + listing)
 
 
 def load_redirects() -> dict:
@@ -549,7 +554,9 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
         body += ('<script type="application/json" id="book-anchor-redirects">'
                  + json.dumps(anchors).replace("</", "<\\/") + "</script>")
     if app.builder.name == "singlehtml":
-        body = title_page_html() + body
+        contents = [(app.env.titles[doc].astext(), f"document-{doc}")
+                    for doc in app.env.book_toc_pages[1:] if doc in app.env.titles]
+        body = title_page_html(contents) + body
     context["body"] = body
 
 
