@@ -199,7 +199,12 @@ def _collect_glossary(app: Sphinx, doctree) -> None:
         if not terms or not any(t["ids"] for t in terms) or "glossary" not in item.parent["classes"]:
             continue
         definition = item.next_node(nodes.definition)
-        text = definition.astext() if definition else ""
+        text = ""
+        if definition is not None:  # the definition's words, without its citations
+            words = definition.deepcopy()
+            for ref in list(words.findall(addnodes.pending_xref)):
+                ref.parent.remove(ref)
+            text = words.astext()
         found.append({"forms": [t.astext() for t in terms], "id": terms[0]["ids"][0],
                       "definition": re.sub(r"\s+", " ", text)})
     if found:
@@ -234,10 +239,26 @@ def _skipped(node) -> bool:
 
 def term_pattern(form: str) -> str:
     """A regex for one form of a term: exact case for acronyms, any case otherwise."""
-    body = re.escape(form).replace("\\ ", r"\s+")  # a line break in the source is a space
+    # a line break in the source is a space (re.escape writes a space as "\ ")
+    body = r"\s+".join(re.escape(word) for word in form.split())
     if form.isupper() or not form[:1].isalpha():
         return rf"(?<![\w-]){body}(?![\w-])"
     return rf"(?<![\w-])(?i:{body})(?![\w-])"
+
+
+def _merge_adjacent_text(doctree) -> None:
+    """Join neighbouring text nodes (MyST keeps each line break apart), so a
+    term broken over two source lines is found."""
+    for element in doctree.findall(nodes.TextElement):
+        children = element.children
+        index = 0
+        while index < len(children) - 1:
+            if isinstance(children[index], nodes.Text) and isinstance(children[index + 1], nodes.Text):
+                merged = nodes.Text(str(children[index]) + str(children[index + 1]))
+                element.remove(children[index + 1])
+                element.replace(children[index], merged)
+            else:
+                index += 1
 
 
 def link_glossary_terms(app: Sphinx, doctree, docname: str) -> None:
@@ -253,6 +274,7 @@ def link_glossary_terms(app: Sphinx, doctree, docname: str) -> None:
     regex = re.compile("|".join(f"(?P<t{i}>{term_pattern(f)})" for i, f in enumerate(ordered)))
     uri = app.builder.get_relative_uri(docname, glossary["docname"])
     done: set[int] = set()
+    _merge_adjacent_text(doctree)
     for text in list(doctree.findall(nodes.Text)):
         if _skipped(text) or not isinstance(text.parent, (nodes.paragraph, nodes.inline, nodes.emphasis,
                                                           nodes.strong, nodes.list_item, nodes.entry)):
@@ -421,7 +443,8 @@ class TeachingGuide(Directive):
         for path in read:
             env.note_dependency(str(path))
         container = nodes.container(classes=["book-teaching-guide"])
-        self.state.nested_parse(StringList(text.splitlines(), source="teaching guide"), 0, container)
+        self.state.nested_parse(StringList(text.splitlines(), source="teaching guide"), 0, container,
+                                match_titles=True)
         return container.children
 
 
