@@ -708,6 +708,33 @@ def _builder_inited(app: Sphinx) -> None:
     app.env.book_toc_pages = toc_pages(app.confdir)
 
 
+def teaching_fingerprint(confdir) -> str:
+    """A hash of what every page's extras are made from: book.yml, teaching/, _toc.yml."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = [Path(confdir) / "book.yml", Path(confdir) / "_toc.yml", *sorted(TEACHING_DIR.glob("*.yml"))]
+    for path in files:
+        if path.exists():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _outdated_pages(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Re-read every page when the metadata, glossary, plans or redirects changed.
+
+    Cite boxes, glossary links and footers are made when a page is written;
+    without this, an unchanged chapter would keep an old version number or
+    miss a new glossary term.
+    """
+    current = teaching_fingerprint(app.confdir)
+    previous = getattr(env, "book_teaching_fingerprint", None)
+    env.book_teaching_fingerprint = current
+    if previous is not None and previous != current:
+        return sorted(env.found_docs - set(added) - set(changed) - set(removed))
+    return []
+
+
 def setup(app: Sphinx) -> dict:
     app.add_directive("book-glossary", BookGlossary)
     app.add_directive("teaching-guide", TeachingGuide)
@@ -716,6 +743,7 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("book-teaching.js", defer="defer")
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
+    app.connect("env-get-outdated", _outdated_pages)
     app.connect("doctree-read", _collect_glossary)
     app.connect("env-purge-doc", _purge_glossary)
     app.connect("env-merge-info", _merge_glossary)

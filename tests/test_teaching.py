@@ -442,3 +442,19 @@ def test_redirects_work_in_the_browser(browser, server, site):
         page.wait_for_function("() => location.hash === '#method'", timeout=10_000)
     finally:
         context.close()
+
+
+def test_a_metadata_or_glossary_change_rereads_every_page(tmp_path, monkeypatch):
+    """Cite boxes and glossary links are made per page: a change to book.yml or
+    teaching/ must reach unchanged chapters too."""
+    from types import SimpleNamespace
+
+    confdir = tmp_path
+    (confdir / "book.yml").write_text("version: 1\n", encoding="utf-8")
+    (confdir / "_toc.yml").write_text("root: index\n", encoding="utf-8")
+    app = SimpleNamespace(confdir=str(confdir))
+    env = SimpleNamespace(found_docs={"index", "chapters/a"})
+    assert teaching._outdated_pages(app, env, set(), set(), set()) == []  # first build
+    assert teaching._outdated_pages(app, env, set(), set(), set()) == []  # nothing changed
+    (confdir / "book.yml").write_text("version: 2\n", encoding="utf-8")
+    assert teaching._outdated_pages(app, env, set(), set(), set()) == ["chapters/a", "index"]
