@@ -10,12 +10,13 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PIP_VERSION := 26.3
 
-.PHONY: book test browser node lab bench lock clean help
+.PHONY: book test browser node lab bench lock clean help pdf anchors
 
 help:
 	@echo "make book   build the book into _build/html"
 	@echo "make test   run every test (installs what it needs)"
 	@echo "make lab    open the chapters in JupyterLab"
+	@echo "make pdf    build the printable edition into _build/pdf/book.pdf"
 	@echo "make clean  remove the build and the virtual environment"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -50,6 +51,14 @@ lab: $(STAMP)
 
 bench: $(STAMP) browser $(NODE_STAMP)
 	$(BIN)/python scripts/benchmark.py
+
+# The printable edition: one HTML page of the book, printed by Chromium (about a minute).
+pdf: $(STAMP) browser
+	$(BIN)/python scripts/build_pdf.py
+
+# At a release: record every section address, so later renames must keep them working.
+anchors: book
+	$(BIN)/python scripts/list_anchors.py
 
 # Re-pin the full lock after changing requirements.in (needs network access to PyPI).
 lock:

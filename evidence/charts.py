@@ -30,6 +30,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from evidence.reuse import data_block
 from evidence.sources import labelled_links
 
 #: Okabe-Ito colours (colour-blind safe), without its yellow, which is too
@@ -123,6 +124,7 @@ class ChartFigure:
     description: str
     caption: str
     table: pd.DataFrame
+    dataset: str | None = None
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self.to_html(), "text/plain": f"<chart {self.name}: {self.title}>"}
@@ -152,6 +154,7 @@ class ChartFigure:
             table,
             f'<p><a download="{self.name}.csv" href="data:text/csv;charset=utf-8,{csv}">Download these rows as CSV</a></p>',
             "</details>",
+            data_block(self.dataset) if self.dataset else "",  # the shipped CSV, licence, citation
             "</figcaption>",
             "</figure>",
         ]
@@ -296,6 +299,7 @@ def chart_figure(chart: alt.TopLevelMixin, *, name: str, sources, description: s
         description=description,
         caption=caption,
         table=table,
+        dataset=dataset,
     )
 
 

@@ -52,9 +52,12 @@ def site(book_build) -> Path:
 
 
 def html_pages(site: Path) -> list[Path]:
-    """Every page of the built book, search and index pages included."""
+    """Every page of the built book, search and index pages included.
+
+    The small pages that forward a moved address (teaching/redirects.yml) are not pages."""
     return sorted(p for p in site.rglob("*.html")
-                  if "_static" not in p.parts and "_sources" not in p.parts)
+                  if "_static" not in p.parts and "_sources" not in p.parts
+                  and '<meta name="book-redirect"' not in p.read_text(encoding="utf-8")[:400])
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
