@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ class ChartFigure:
     def to_html(self) -> str:
         """The figure as one HTML block (no blank lines, so Markdown keeps it whole)."""
         ident = f"chart-{self.name}"
-        spec = json.dumps(self.vega_spec, separators=(",", ":")).replace("</", "<\\/")
+        spec = json.dumps(self.vega_spec, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
         table = self.table.to_html(index=False, border=0, classes="book-chart-table", na_rep="")
         csv = urllib.parse.quote(self.table.to_csv(index=False))
         subtitle = (f'<p class="book-chart-subtitle">{html.escape(self.subtitle)}</p>'
@@ -186,6 +187,22 @@ def _source_html(keys, dataset: str | None = None) -> str:
     links = [f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in seen.items()]
     label = "Source" if len(seen) == 1 else "Sources"
     return f"{data}{label}: " + "; ".join(links) + "."
+
+
+def json_safe(value):
+    """``value`` with every NaN or infinite number replaced by ``None`` (JSON's null).
+
+    A blank cell in a chart's data reaches the spec as NaN, which ``json.dumps``
+    writes as the bare word NaN: not JSON, so the browser could not draw any
+    chart on the page. Blank is "no value", and Vega reads null as that.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
 
 
 def _svg_size(svg: str) -> tuple[int, int]:
@@ -282,7 +299,7 @@ def chart_figure(chart: alt.TopLevelMixin, *, name: str, sources, description: s
             raise ValueError(f"chart {name!r}: pass table= when the chart's data is not a DataFrame")
         table = chart.data
     enable_theme()
-    spec = chart.properties(description=description).to_dict()
+    spec = json_safe(chart.properties(description=description).to_dict())
     title, subtitle = _pop_title(spec, name)
     svg, height = _static_svg(spec)
     _set_widths(spec, "container")
@@ -292,7 +309,7 @@ def chart_figure(chart: alt.TopLevelMixin, *, name: str, sources, description: s
         title=title,
         subtitle=subtitle,
         spec=spec,
-        vega_spec=vlc.vegalite_to_vega(spec),
+        vega_spec=json_safe(vlc.vegalite_to_vega(spec)),
         svg=svg,
         height=height + CONTROL_HEIGHT * _count_controls(spec),
         source_html=_source_html(sources, dataset),

@@ -404,8 +404,10 @@ def guide_markdown(confdir, docname: str) -> tuple[str, list[Path]]:
         exercise, answer = _code_cells_to_fences(parts["exercise"]["lines"])
         out += [f"### {parts['exercise']['title']}", "", *exercise, ""]
         if answer:
-            out += [":::{dropdown} Worked answer (for the teacher)", ":class-container: book-worked-answer", "",
-                    *answer, ":::", ""]
+            # a plain <details> (no sphinx-design: its stylesheet would block every page's first paint)
+            out += ['<details class="book-worked-answer">',
+                    "<summary>Worked answer (for the teacher)</summary>", "",
+                    *answer, "", "</details>", ""]
         if plan.get("assignments"):
             out += ["### Suggested assignments", ""]
             out += [f"{n}. {' '.join(str(a['task']).split())} (data: "

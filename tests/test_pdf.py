@@ -12,6 +12,7 @@ chart is not a blank box).
 from __future__ import annotations
 
 import re
+import urllib.parse
 import subprocess
 import sys
 
@@ -80,7 +81,10 @@ def test_every_chart_is_drawn_in_print(pdf_pages):
     blank = []
     for figure in figures:
         title = _norm(figure.select_one(".book-chart-title").get_text())
-        labels = {_norm(t.get_text()) for t in figure.select(".book-chart-static svg text")}
+        # the static chart is an SVG image (a data: URL); its text labels must reach the PDF
+        image = figure.select_one(".book-chart-static img")
+        svg = urllib.parse.unquote(image["src"].split(",", 1)[1])
+        labels = {_norm(t.get_text()) for t in BeautifulSoup(svg, "html.parser").find_all("text")}
         labels = {l for l in labels if len(l) >= 3}
         pages = [i for i, text in enumerate(pdf_pages) if title[:50] in text]
         assert pages, f"chart {title!r} is not in the PDF"
