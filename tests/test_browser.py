@@ -15,7 +15,7 @@ from evidence import load
 #: Pages that must carry at least this many charts (guards against a chart
 #: silently disappearing from a chapter).
 MIN_CHARTS = {"chapters/timeline.html": 3, "chapters/texas.html": 5, "chapters/clover.html": 3,
-              "chapters/law.html": 4, "chapters/shop.html": 4}
+              "chapters/law.html": 4, "chapters/shop.html": 4, "chapters/bans.html": 5}
 
 ALL_CHARTS_LIVE = """() => [...document.querySelectorAll('figure[data-book-chart]')].every(
     f => f.classList.contains('is-live') && f.querySelector('.book-chart-live svg.marks, .book-chart-live canvas.marks'))"""
