@@ -378,6 +378,35 @@ def _code_cells_to_fences(lines: list[str]) -> tuple[list[str], list[str]]:
     return before, answer
 
 
+_GLUE_ROLE = re.compile(r"\{glue(?P<kind>:\w+)?\}`(?P<content>[^`]+)`")
+
+
+def _glue_from(parts: dict, page: str) -> dict:
+    """Point the chapter's ``{glue}`` roles at the chapter, so numbers pasted there show here too.
+
+    myst-nb reads ``/chapters/x.md::key`` as "key, glued in that document"; a
+    ``{glue:text}`` role must then carry its format (``:s`` is its default).
+    """
+    def repoint(match):
+        kind, content = match.group("kind") or "", match.group("content")
+        if "::" in content:
+            return match.group(0)
+        if kind == ":text" and ":" not in content:
+            content += ":s"
+        return f"{{glue{kind}}}`/{page}.md::{content}`"
+
+    def walk(value):
+        if isinstance(value, str):
+            return _GLUE_ROLE.sub(repoint, value)
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        return value
+
+    return walk(parts)
+
+
 def guide_markdown(confdir, docname: str) -> tuple[str, list[Path]]:
     """The teacher's guide as MyST Markdown, built from the chapters and classes.yml."""
     classes = load_classes()
@@ -386,7 +415,7 @@ def guide_markdown(confdir, docname: str) -> tuple[str, list[Path]]:
         path = Path(confdir) / f"{page}.md"
         if page == docname or not path.exists():
             continue
-        parts = chapter_parts(path)
+        parts = _glue_from(chapter_parts(path), page)
         if not all(kind in parts for kind in GUIDE_PARTS):
             continue
         read.append(path)
