@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -176,6 +177,13 @@ ARIA_FIXES = (
 )
 
 
+#: sphinxcontrib-bibtex gives every in-text citation a hover preview (title=) repeating
+#: the whole entry; the label already links to that entry in the page's source list.
+#: On a chapter with many citations the previews weighed up to 27 KB compressed,
+#: served to phones that cannot hover.
+CITATION_PREVIEW = re.compile(r'(<a class="reference internal" href="#id\d+") title="[^"]*"')
+
+
 def _is_remote(filename) -> bool:
     """True for an address on another host (``https://``, ``http://`` or ``//``)."""
     name = str(getattr(filename, "filename", filename) or "")
@@ -195,6 +203,7 @@ def _page_assets(app: Sphinx, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     for old, new in ARIA_FIXES:
         body = body.replace(old, new)
+    body = CITATION_PREVIEW.sub(r"\1", body)
     context["body"] = body
     if CHART_MARKER in body:
         import vl_convert

@@ -154,8 +154,13 @@ def measure_in_browser(browser, base: str, page_path: str) -> dict:
                   if urlparse(route.request.url).hostname in ("127.0.0.1", None) else route.abort())
     page = context.new_page()
     responses = []
-    page.on("response", responses.append)
-    page.goto(f"{base}/{page_path}", wait_until="load")
+    page.on("response", lambda response: responses.append(response))
+    url = f"{base}/{page_path}"
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(200)
+    redirect = page.url.split("#")[0] != url  # a forwarding page (an old or root address)
+    if redirect:
+        page.wait_for_load_state("load")
     drawn = page.evaluate(DRAW_EVERY_CHART)
     page.wait_for_timeout(300)
     raw = compressed = 0
@@ -167,7 +172,7 @@ def measure_in_browser(browser, base: str, page_path: str) -> dict:
         raw += len(body)
         compressed += _compressed_size(response.url, body)
     context.close()
-    return {"charts": drawn["charts"], "requests": len(responses), "kb_raw": round(raw / 1024),
+    return {"redirect": redirect, "charts": drawn["charts"], "requests": len(responses), "kb_raw": round(raw / 1024),
             "kb_gzip": round(compressed / 1024),
             "charts_drawn_s": round(drawn["drawn_ms"] / 1000, 2) if drawn["charts"] else None}
 
@@ -210,6 +215,8 @@ def measure_site(site: Path, work: Path, with_lighthouse: bool) -> list[dict]:
             browser.close()
         if with_lighthouse:
             for row in results:
+                if row["redirect"]:
+                    continue  # Lighthouse would score the page it forwards to
                 row.update(lighthouse(f"{base}/{row['page']}", work))
                 print(f"  lighthouse {row['page']}: {[row.get(c) for c in CATEGORIES]}", flush=True)
     finally:
@@ -251,6 +258,9 @@ def page_table(rows: list[dict], with_targets: bool) -> list[str]:
     lines = ["| page | charts | requests | KB raw | KB gzip | charts drawn (s) | perf | a11y | best pr. | SEO | LCP (s) | TBT (ms) | CLS |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        if r.get("redirect"):
+            lines.append(f"| {r['page']} (forwards to another page) | | | | | | | | | | | | |")
+            continue
         limit = TARGETS["chart_page_kb_gzip"] if r["charts"] else TARGETS["text_page_kb_gzip"]
         if with_targets:
             cells = [_mark(r["kb_gzip"], limit, False),
@@ -275,7 +285,9 @@ def _worst(rows, key, higher_is_better):
 
 
 def summary_table(book: dict, ref: dict) -> list[str]:
-    """Worst page per target, for both books, with the ratio book / reference."""
+    """Worst page per target, for both books, with the ratio book / reference (forwarding pages left out)."""
+    book = dict(book, pages=[r for r in book["pages"] if not r.get("redirect")])
+    ref = dict(ref, pages=[r for r in ref["pages"] if not r.get("redirect")])
     lines = ["| target | limit | this book: worst page | reference book: worst page | book / reference | met |",
              "|---|---:|---|---|---:|:---:|"]
 
