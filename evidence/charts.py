@@ -302,8 +302,14 @@ def chart_figure(chart: alt.TopLevelMixin, *, name: str, sources, description: s
     spec = json_safe(chart.properties(description=description).to_dict())
     title, subtitle = _pop_title(spec, name)
     svg, height = _static_svg(spec)
-    _set_widths(spec, "container")
-    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    if any(key in spec for key in ("hconcat", "vconcat", "concat")):
+        # Vega-Lite cannot fit stacked views to a container (each view would take the
+        # whole width and its axis would push it past the edge): draw them at the
+        # static width and let the page scale the drawing down, like the static image.
+        _set_widths(spec, STATIC_WIDTH)
+    else:
+        _set_widths(spec, "container")
+        spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     return ChartFigure(
         name=name,
         title=title,
