@@ -143,7 +143,7 @@ class ChartFigure:
             f'aria-labelledby="{ident}-title" aria-describedby="{ident}-desc">',
             f'<p class="book-chart-title" id="{ident}-title">{html.escape(self.title)}</p>',
             subtitle,
-            f'<div class="book-chart-canvas" data-live-height="{self.height}">',
+            '<div class="book-chart-canvas">',
             f'<div class="book-chart-static">{self._static_img()}</div>',
             "</div>",
             f'<script type="application/json" class="book-chart-spec" data-format="vega">{spec}</script>',

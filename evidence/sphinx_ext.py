@@ -37,8 +37,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 VEGA_BUNDLE = "vendor/vega-bundle.js"
 #: Scripts that inline scripts in the page head need at once (all others are deferred).
 BLOCKING_SCRIPTS = ("_static/documentation_options.js",)
-#: Scripts only the search page needs (the theme puts the search index on every page).
-SEARCH_ONLY = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
 #: Longest meta description (search engines show about 155 characters).
 DESCRIPTION_LENGTH = 155
 #: Marker the chart helper puts on every chart figure.
@@ -128,7 +126,11 @@ def _script_name(script) -> str:
 
 
 def _lighter_scripts(pagename: str, scripts: list) -> list:
-    """Defer every script file but the few inline code needs; keep search scripts for search."""
+    """Defer every script file but the few inline code needs (the search page keeps its order).
+
+    The search scripts the theme puts on every page are dropped in
+    ``_templates/layout.html``; they are not in this list.
+    """
     from sphinx.builders.html._assets import _JavaScript
 
     if pagename == "search":  # its inline code runs Sphinx's search at once
@@ -137,8 +139,6 @@ def _lighter_scripts(pagename: str, scripts: list) -> list:
     for script in scripts:
         name = _script_name(script)
         attributes = dict(getattr(script, "attributes", {}) or {})
-        if name in SEARCH_ONLY and pagename != "search":
-            continue
         if name and name not in BLOCKING_SCRIPTS and not {"defer", "async"} & set(attributes):
             attributes["defer"] = "defer"
             script = _JavaScript(name, priority=getattr(script, "priority", 500), **attributes)

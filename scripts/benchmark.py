@@ -26,6 +26,7 @@ import datetime as dt
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import platform
@@ -121,8 +122,6 @@ class StaticHost(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        import io
-
         return io.BytesIO(body)
 
 
