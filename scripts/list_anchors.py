@@ -2,7 +2,7 @@
 
 Writes ``teaching/anchors.txt``: one ``page.html#anchor`` a line, for every
 section of every page in the table of contents. Run it when a version is
-released; from then on tests/test_teaching.py checks that each address still
+released; from then on tests/build_extension/test_anchors.py checks that each address still
 resolves, directly or through ``teaching/redirects.yml``, so a citation made
 once keeps working after a section is renamed or moved. Lines are only ever
 added (old ones are kept even when a page no longer has them).
@@ -35,7 +35,7 @@ def main() -> None:
     import sys
 
     sys.path.insert(0, str(REPO))
-    from evidence.teaching import toc_pages
+    from walledoff_build.book import toc_pages
 
     old = []
     if TARGET.exists():

@@ -90,3 +90,35 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+# --- What the build tests iterate over (from _toc.yml, so a new chapter is covered) ----
+
+def _toc():
+    from walledoff_build.book import is_notebook, toc_pages
+
+    pages = toc_pages(REPO)
+    notebooks = [d for d in pages if is_notebook(REPO / f"{d}.md")]
+    return pages, notebooks
+
+
+TOC, NOTEBOOKS = _toc()
+
+
+def _has_teaching_sections(page: str) -> bool:
+    """A chapter with the labelled sections the teacher's guide copies."""
+    import re
+
+    name = page.rsplit("/", 1)[-1]
+    labels = set(re.findall(r"^\(([\w-]+)\)=\s*$", (REPO / f"{page}.md").read_text(encoding="utf-8"), re.M))
+    return all(f"{name}-{kind}" in labels for kind in ("learn", "discussion", "exercise"))
+
+
+TEACHING_CHAPTERS = [d for d in NOTEBOOKS if _has_teaching_sections(d)]
+
+
+def soup(site: Path, page: str):
+    """A built page, parsed."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")

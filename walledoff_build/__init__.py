@@ -1,0 +1,28 @@
+"""The build extension: what Sphinx loads while it builds the book.
+
+It runs inside Sphinx at build time (never in a chapter notebook) and may
+import the notebook library, :mod:`walledoff_notebook`, never the reverse.
+One module per feature; ``_config.yml`` lists each one as an extension:
+
+* :mod:`~walledoff_build.freshness` one list of watched inputs (data, the notebook
+  library, book metadata, teaching files): when any changes, stale notebook
+  outputs are cleared and every page is read again;
+* :mod:`~walledoff_build.charts`    the figure under every chart, drawn from the
+  marker a notebook emits; the offline Vega runtime; the chart script;
+* :mod:`~walledoff_build.myst_outputs` MyST tables a notebook emits, parsed with citations;
+* :mod:`~walledoff_build.offline`   no third-party loads, deferred scripts, icons,
+  meta descriptions, ARIA repairs;
+* :mod:`~walledoff_build.bibstyle`  how sources are printed;
+* :mod:`~walledoff_build.anchors`   stable section addresses, and moved anchors;
+* :mod:`~walledoff_build.glossary`  the glossary page and first-use links;
+* :mod:`~walledoff_build.guide`     the teacher's guide, assembled from the chapters;
+* :mod:`~walledoff_build.citebox`   "Cite this chapter" boxes;
+* :mod:`~walledoff_build.pages`     the licence footer and the print title page;
+* :mod:`~walledoff_build.downloads` notebooks, the archive and the data, in the site;
+* :mod:`~walledoff_build.redirects` moved pages (sphinxext-rediraffe), from
+  ``teaching/redirects.yml``.
+
+Shared helpers: :mod:`~walledoff_build.book` (the table of contents and the
+repository's teaching files) and :mod:`~walledoff_build.urls` (the one way to
+write an address from one page to a file in the site).
+"""

@@ -1,0 +1,177 @@
+"""The teacher's guide, assembled from the chapters' own parsed sections.
+
+``{teaching-guide}`` writes, for every notebook chapter in ``_toc.yml``, its
+class time, note and assignments from ``teaching/classes.yml``, and copies
+three sections from the chapter's parsed document (not from its source text):
+"What you will learn" (``<chapter>-learn``), "Discussion questions"
+(``<chapter>-discussion``) and the exercise (``<chapter>-exercise``), with the
+worked answer collapsed as it is in the chapter. Numbers glued in a chapter,
+its citations and its charts therefore appear in the guide exactly as in the
+chapter. The guide page is read after every chapter, and again whenever a
+chapter or the class plans change.
+
+sphinx-exercise numbers and hides exercises but does not collect them from
+other pages into one; hence this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from docutils.statemachine import StringList
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from walledoff_build.book import CLASSES_FILE, is_notebook, load_yaml, toc_pages
+
+logger = logging.getLogger(__name__)
+
+#: The page that holds the guide (read after every chapter).
+GUIDE_PAGE = "chapters/teachers-guide"
+#: Sections the guide takes from each chapter: label suffix -> the guide's heading.
+GUIDE_PARTS = {"learn": "Learning objectives", "discussion": "Discussion questions",
+               "exercise": None}  # None: the chapter's own exercise heading
+
+
+def load_classes() -> dict:
+    """``teaching/classes.yml``: per chapter, class minutes and assignments; validated."""
+    chapters = load_yaml(CLASSES_FILE).get("chapters", {})
+    problems = []
+    for name, plan in chapters.items():
+        minutes = plan.get("minutes")
+        if not isinstance(minutes, int) or not 10 <= minutes <= 600:
+            problems.append(f"{name}: minutes must be a whole number of minutes (10-600)")
+        for index, item in enumerate(plan.get("assignments", [])):
+            if not str(item.get("task", "")).strip() or not item.get("data"):
+                problems.append(f"{name}: assignment {index + 1} needs 'task' and 'data'")
+    if problems:
+        raise ValueError(f"{CLASSES_FILE.name}: " + "; ".join(problems))
+    return chapters
+
+
+def chapter_section(doctree, page: str, kind: str) -> nodes.section | None:
+    """The chapter's section labelled ``<chapter>-<kind>`` (e.g. ``texas-learn``)."""
+    wanted = f"{page.rsplit('/', 1)[-1]}-{kind}"
+    for section in doctree.findall(nodes.section):
+        if wanted in section["ids"] or wanted in section["names"]:
+            return section
+    return None
+
+
+def _detached(node: nodes.Element, guide: str) -> nodes.Element:
+    """A copy of a chapter's node that belongs to the guide: no ids of its own, links resolved here.
+
+    Cell outputs are left out (the worked answer's code is what the teacher
+    needs; its chart and table are a click away in the chapter).
+    """
+    copy = node.deepcopy()
+    for output in [n for n in copy.findall(nodes.container) if "cell_output" in n.get("classes", [])]:
+        output.parent.remove(output)
+    for element in copy.findall(nodes.Element):
+        for attribute in ("ids", "names", "dupnames"):
+            if element.get(attribute):
+                element[attribute] = []
+        if isinstance(element, addnodes.pending_xref):
+            element["refdoc"] = guide
+    return copy
+
+
+def section_body(section: nodes.section, guide: str) -> list[nodes.Node]:
+    """Everything in a section but its title, copied for the guide."""
+    return [_detached(child, guide) for child in section.children
+            if not isinstance(child, nodes.title)]
+
+
+def guide_chapters(env) -> list[str]:
+    """Notebook chapters in the table of contents, in order."""
+    return [page for page in toc_pages(env.srcdir)
+            if page != env.docname and is_notebook(Path(env.srcdir) / f"{page}.md")]
+
+
+def _plan_lines(name: str, page: str, plan: dict, title: str) -> list[str]:
+    minutes = (f"Class time: about **{plan['minutes']} minutes**." if plan.get("minutes")
+               else "Class time: not yet planned (add it to `teaching/classes.yml`).")
+    lines = [f"({name}-guide)=", f"## {title}", "", f"Chapter: {{doc}}`/{page}`. {minutes}", ""]
+    if plan.get("note"):
+        lines += [" ".join(str(plan["note"]).split()), ""]
+    return lines
+
+
+def _assignment_lines(plan: dict) -> list[str]:
+    if not plan.get("assignments"):
+        return []
+    lines = ["### Suggested assignments", ""]
+    lines += [f"{n}. {' '.join(str(a['task']).split())} (data: "
+              + ", ".join(f"`{d}`" for d in a["data"]) + ")"
+              for n, a in enumerate(plan["assignments"], 1)]
+    return lines + [""]
+
+
+def guide_markdown(env) -> str:
+    """The guide as MyST: per chapter, its plan and ``{guide-copy}`` of its three sections."""
+    classes = load_classes()
+    out = []
+    for page in guide_chapters(env):
+        try:
+            doctree = env.get_doctree(page)
+        except FileNotFoundError:
+            logger.warning("[walledoff] the teacher's guide cannot include %s: it was not read", page)
+            continue
+        if not all(chapter_section(doctree, page, kind) for kind in GUIDE_PARTS):
+            continue
+        name = page.rsplit("/", 1)[-1]
+        out += _plan_lines(name, page, classes.get(name, {}), env.titles[page].astext())
+        for kind, heading in GUIDE_PARTS.items():
+            title = heading or chapter_section(doctree, page, kind).next_node(nodes.title).astext()
+            out += [f"### {title}", "", f"```{{guide-copy}} {page} {kind}", "```", ""]
+        out += _assignment_lines(classes.get(name, {}))
+    return "\n".join(out)
+
+
+class TeachingGuide(Directive):
+    """Insert the teacher's guide for every chapter in the table of contents."""
+
+    has_content = False
+
+    def run(self):
+        env = self.state.document.settings.env
+        env.note_dependency(str(CLASSES_FILE))
+        for page in guide_chapters(env):
+            env.note_dependency(str(Path(env.srcdir) / f"{page}.md"))
+        container = nodes.container(classes=["book-teaching-guide"])
+        self.state.nested_parse(StringList(guide_markdown(env).splitlines(), source="teaching guide"),
+                                0, container, match_titles=True)
+        return container.children
+
+
+class GuideCopy(Directive):
+    """``{guide-copy} chapters/texas learn``: the body of that chapter's section, copied."""
+
+    required_arguments = 2
+    option_spec = {"class": directives.class_option}
+
+    def run(self):
+        env = self.state.document.settings.env
+        page, kind = self.arguments
+        section = chapter_section(env.get_doctree(page), page, kind)
+        if section is None:
+            return [self.state.document.reporter.warning(
+                f"{page} has no section labelled {page.rsplit('/', 1)[-1]}-{kind}", line=self.lineno)]
+        return section_body(section, env.docname)
+
+
+def _read_guide_last(app: Sphinx, env, docnames: list[str]) -> None:
+    """Read the guide after the chapters it copies from."""
+    if GUIDE_PAGE in docnames:
+        docnames.remove(GUIDE_PAGE)
+        docnames.append(GUIDE_PAGE)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("teaching-guide", TeachingGuide)
+    app.add_directive("guide-copy", GuideCopy)
+    app.connect("env-before-read-docs", _read_guide_last)
+    return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}

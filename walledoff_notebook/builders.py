@@ -1,0 +1,186 @@
+"""Reusable charts, so a chapter's chart cell shows its question and its data, not plumbing.
+
+Each builder returns an Altair chart in the house style; the chapter shapes
+its rows (a filter, a label column) and passes them in with a title that
+states the finding. Colours are palette names (see :mod:`walledoff_notebook.style`).
+
+* :func:`track_chart`       dots on named rows over time (laws, events);
+* :func:`dated_values`      figures stated on dates, a dot each, a bar for a range;
+* :func:`grid_chart`        a coloured grid of answers (who could reach what);
+* :func:`span_chart`        bars from a start date to an end date, a dot at the start;
+* :func:`estimates_by_year` one metric's estimates by year, a dot per provider;
+* :func:`ranged_dots`       estimates on one axis, a dot each, a bar for a range.
+
+The timeline of ``data/events.csv`` is :func:`walledoff_notebook.timeline.timeline_chart`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from walledoff_notebook.style import CATEGORY_ORDER, colour_scale
+
+
+def _title(title: str, subtitle: str = "") -> alt.Title:
+    return alt.Title(title, subtitle=subtitle or alt.Undefined)
+
+
+def track_chart(points: pd.DataFrame, tracks: dict[str, str], *, title: str, subtitle: str = "",
+                row_height: int = 44, x_title: str | None = None) -> alt.Chart:
+    """One dot per row of ``points`` (columns ``date``, ``when``, ``track``, ``label``).
+
+    ``tracks`` maps each track (a row of the chart, top to bottom) to a palette
+    colour; tracks with no points are left out. Hover for the date and label.
+    """
+    shown = [t for t in tracks if t in set(points["track"])]
+    return alt.Chart(points).mark_point(filled=True, size=90, opacity=0.85).encode(
+        x=alt.X("date:T", title=x_title, scale=alt.Scale(padding=12),
+                axis=alt.Axis(format="%Y", tickCount="year", labelOverlap="greedy")),
+        y=alt.Y("track:N", title=None, sort=shown, axis=alt.Axis(labelLimit=160)),
+        color=alt.Color("track:N", legend=None, scale=colour_scale(tracks, present=shown)),
+        tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("label:N", title="What"),
+                 alt.Tooltip("track:N", title="Track")],
+    ).properties(height=row_height * len(shown) + 20, title=_title(title, subtitle))
+
+
+def dated_values(rows: pd.DataFrame, *, colour: str, colours: dict[str, str], shape: str,
+                 axis_title: str, tooltip: list, title: str, subtitle: str = "",
+                 height: int = 260, date_format: str = "%b %Y") -> alt.LayerChart:
+    """Figures stated on dates: a dot for each (columns ``date``, ``low``, ``high``), a bar for a range.
+
+    ``colour`` is the column that says who stated the figure (``colours`` gives
+    each value a palette colour); ``shape`` the column that says what it measures.
+    """
+    shown = [label for label in colours if label in set(rows[colour])]
+    encode = dict(
+        x=alt.X("date:T", title=None, scale=alt.Scale(padding=24),
+                axis=alt.Axis(format=date_format, labelOverlap="greedy")),
+        color=alt.Color(f"{colour}:N", title=None, scale=colour_scale(colours, present=shown),
+                        legend=alt.Legend(columns=1, labelLimit=300)),
+        tooltip=tooltip,
+    )
+    y = alt.Y("low:Q", title=axis_title, scale=alt.Scale(zero=True))
+    ranges = alt.Chart(rows).mark_rule(strokeWidth=6, opacity=0.6).encode(y=y, y2="high:Q", **encode)
+    dots = alt.Chart(rows).mark_point(filled=True, size=140).encode(
+        y=y, shape=alt.Shape(f"{shape}:N", title=None, legend=alt.Legend(columns=1, labelLimit=300)),
+        **encode)
+    return alt.layer(ranges, dots).properties(height=height, title=_title(title, subtitle))
+
+
+def grid_chart(cells: pd.DataFrame, *, x: alt.X, y: alt.Y, colour: str, colours: dict[str, str],
+               tooltip: list, title: str, subtitle: str = "", height: int,
+               text: str | None = None, legend: alt.Legend | None = None,
+               stroke_width: int = 3) -> alt.Chart | alt.LayerChart:
+    """A grid of coloured cells: one per row of ``cells``; ``colours`` maps answers to palette names.
+
+    With ``text``, each cell also shows that column's value (so the grid reads
+    without colour too).
+    """
+    present = set(cells[colour])
+    base = alt.Chart(cells).encode(x=x, y=y)
+    rects = base.mark_rect(stroke="white", strokeWidth=stroke_width).encode(
+        color=alt.Color(f"{colour}:N", title=None,
+                        scale=colour_scale(colours, present=None if text else present),
+                        legend=legend if legend is not None else alt.Undefined),
+        tooltip=tooltip)
+    chart = alt.layer(rects, base.mark_text(fontSize=12).encode(text=f"{text}:N")) if text else rects
+    return chart.properties(height=height, title=_title(title, subtitle))
+
+
+def span_chart(rows: pd.DataFrame, *, y: str, colour: str, colours: dict[str, str],
+               tooltip: list, title: str, subtitle: str = "", row_height: int = 40) -> alt.LayerChart:
+    """Bars from ``start`` to ``end`` (date columns) on one row per ``y``, and a dot at each start."""
+    present = set(rows[colour])
+    order = alt.EncodingSortField("start")
+    bars = alt.Chart(rows).mark_bar(height=14).encode(
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        x2="end:T",
+        y=alt.Y(f"{y}:N", title=None, sort=order, axis=alt.Axis(labelLimit=150)),
+        color=alt.Color(f"{colour}:N", title=None, scale=colour_scale(colours, present=present),
+                        legend=alt.Legend(columns=1, labelLimit=200)),
+        tooltip=tooltip,
+    )
+    starts = alt.Chart(rows).mark_point(filled=True, size=70, color="#333").encode(
+        x="start:T", y=alt.Y(f"{y}:N", sort=order))
+    return alt.layer(bars, starts).properties(height=row_height * len(rows) + 20,
+                                              title=_title(title, subtitle))
+
+
+def provider_colour(providers: list[str], field: str = "provider", **legend) -> alt.Color:
+    """Colour by estimate provider (``field``), in the palette's order, one colour each."""
+    return alt.Color(f"{field}:N", title="Estimate by", sort=providers,
+                     scale=alt.Scale(domain=providers, range=CATEGORY_ORDER[:len(providers)]),
+                     legend=alt.Legend(**legend) if legend else alt.Undefined)
+
+
+def estimates_by_year(rows: pd.DataFrame, *, unit_scale: float, axis_title: str, panel_title: str,
+                      years: list[int]) -> alt.LayerChart:
+    """One currency, one metric (GMV estimates, ``data/commerce.csv`` rows): a dot per figure.
+
+    A dashed line joins dots only within one provider's whole-year series for
+    one market; a bar is a range; part-year figures name their period.
+    """
+    rows = rows.assign(
+        shown=rows["value"].astype(float) / unit_scale,
+        high=rows["value_high"].fillna(rows["value"]).astype(float) / unit_scale,
+        who=rows["provider"].where(rows["full_year"] == "yes",
+                                   rows["provider"] + " (" + rows["period"] + ")"),
+        series=rows["provider"] + " | " + rows["market"].astype(str),
+    )
+    x = alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("shown:Q", title=axis_title, scale=alt.Scale(zero=True))
+    providers = list(dict.fromkeys(rows.sort_values("year")["who"]))
+    colour = provider_colour(providers, "who", columns=2, labelLimit=320, orient="bottom")
+    tooltip = ["provider:N", "market:N", "period:N", "qualifier:N",
+               alt.Tooltip("shown:Q", title=axis_title, format=",.2f"), "note:N"]
+    repeated = rows[rows["full_year"] == "yes"].groupby("series")["year"].transform("count")
+    series_rows = rows[(rows["full_year"] == "yes") & (repeated > 1)]
+    lines = alt.Chart(series_rows).mark_line(strokeDash=[4, 3], opacity=0.7).encode(
+        x=x, y=y, detail="series:N", color=colour)
+    ranges = alt.Chart(rows).mark_rule(strokeWidth=5, opacity=0.6).encode(x=x, y=y, y2="high:Q", color=colour)
+    dots = alt.Chart(rows).mark_point(filled=True, size=110, opacity=0.9).encode(
+        x=x, y=y, color=colour, tooltip=tooltip,
+        shape=alt.Shape("market:N", title="Market", legend=alt.Legend(orient="bottom")))
+    layers = ([lines] if len(series_rows) else []) + [ranges, dots]  # no empty layer
+    return alt.layer(*layers).properties(height=230, title=panel_title).resolve_scale(color="shared")
+
+
+def ranged_dots(rows: pd.DataFrame, *, row: str, order: list[str], axis_title: str, tooltip: list,
+                panel_title: str, height: int = 200) -> alt.LayerChart:
+    """Estimates on one value axis (columns ``shown``, ``high``), a row each; a bar for a range."""
+    providers = list(dict.fromkeys(rows.sort_values("value")["provider"]))
+    colour = provider_colour(providers, columns=2, labelLimit=320)
+    y_row = alt.Y(f"{row}:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
+    return alt.layer(
+        alt.Chart(rows).mark_rule(strokeWidth=7, opacity=0.6).encode(
+            x=alt.X("shown:Q", title=axis_title, scale=alt.Scale(zero=True)),
+            x2="high:Q", y=y_row, color=colour),
+        alt.Chart(rows).mark_point(filled=True, size=140, opacity=0.9).encode(
+            x="shown:Q", y=y_row, color=colour, tooltip=tooltip),
+    ).properties(height=height, title=panel_title)
+
+
+#: How the commitments table's statuses read on a chart, and their colours.
+STATEMENT_KINDS = {"company-statement": "Company statement",
+                   "reported-estimate": "Reported or estimated",
+                   "documented": "Official record"}
+STATEMENT_COLOURS = {"Company statement": "blue", "Reported or estimated": "orange",
+                     "Official record": "green"}
+
+
+def commitment_figures(rows: pd.DataFrame, *, title: str, subtitle: str = "",
+                       currency: str = "USD") -> alt.LayerChart:
+    """Money figures from ``data/commitments.csv``, in billions, coloured by who stated them."""
+    rows = rows.assign(
+        low=rows["amount"] / 1e9,
+        high=rows["amount_high"].fillna(rows["amount"]) / 1e9,
+        label=rows["status"].astype(str).map(STATEMENT_KINDS),
+        what=rows["item"].astype(str),
+    )
+    tooltip = [alt.Tooltip("date:T", format="%d %b %Y"), "what:N", "stated_by:N",
+               alt.Tooltip("low:Q", title=f"{currency} billion", format=".2f"),
+               alt.Tooltip("high:Q", title="to", format=".2f"), "note:N"]
+    return dated_values(rows, colour="label", colours=STATEMENT_COLOURS, shape="what",
+                        axis_title=f"{currency} billion", tooltip=tooltip, title=title,
+                        subtitle=subtitle)
