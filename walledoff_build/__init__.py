@@ -15,6 +15,7 @@ One module per feature; ``_config.yml`` lists each one as an extension:
 * :mod:`~walledoff_build.bibstyle`  how sources are printed;
 * :mod:`~walledoff_build.anchors`   stable section addresses, and moved anchors;
 * :mod:`~walledoff_build.glossary`  the glossary page and first-use links;
+* :mod:`~walledoff_build.passages`  the primary-source reader, printed from ``data/passages.csv``;
 * :mod:`~walledoff_build.guide`     the teacher's guide, assembled from the chapters;
 * :mod:`~walledoff_build.citebox`   "Cite this chapter" boxes;
 * :mod:`~walledoff_build.pages`     the licence footer and the print title page;
