@@ -9,7 +9,8 @@ states the finding. Colours are palette names (see :mod:`walledoff_notebook.styl
 * :func:`grid_chart`        a coloured grid of answers (who could reach what);
 * :func:`span_chart`        bars from a start date to an end date, a dot at the start;
 * :func:`estimates_by_year` one metric's estimates by year, a dot per provider;
-* :func:`ranged_dots`       estimates on one axis, a dot each, a bar for a range.
+* :func:`ranged_dots`       estimates on one axis, a dot each, a bar for a range;
+* :func:`status_bars`       claims of the ledger counted by a column, one colour per status.
 
 The timeline of ``data/events.csv`` is :func:`walledoff_notebook.timeline.timeline_chart`.
 """
@@ -20,6 +21,7 @@ import altair as alt
 import pandas as pd
 
 from walledoff_notebook.style import CATEGORY_ORDER, colour_scale
+from walledoff_notebook.tables import STATUS_LABELS
 
 
 def _title(title: str, subtitle: str = "") -> alt.Title:
@@ -184,3 +186,28 @@ def commitment_figures(rows: pd.DataFrame, *, title: str, subtitle: str = "",
     return dated_values(rows, colour="label", colours=STATEMENT_COLOURS, shape="what",
                         axis_title=f"{currency} billion", tooltip=tooltip, title=title,
                         subtitle=subtitle)
+
+
+#: Each claim status has one colour in every chart (labels as in the claims tables).
+STATUS_COLOURS = {"Documented": "green", "Reported": "blue", "Company statement": "orange",
+                  "Alleged": "purple", "Disputed": "vermillion"}
+
+
+def status_bars(ledger: pd.DataFrame, *, by: str, order: list[str], title: str,
+                subtitle: str = "", row_height: int = 30) -> alt.Chart:
+    """Claims (rows of ``data/claims.csv``) counted per ``by`` value, stacked by status.
+
+    ``order`` lists the ``by`` values top to bottom; statuses keep the ledger's
+    order and their labels (:data:`walledoff_notebook.tables.STATUS_LABELS`).
+    """
+    rows = ledger.assign(label=ledger["status"].astype(str).map(STATUS_LABELS),
+                         rank=ledger["status"].cat.codes, group=ledger[by].astype(str))
+    return alt.Chart(rows).mark_bar(size=min(22, row_height - 6)).encode(
+        x=alt.X("count():Q", title="Claims in the ledger"),
+        y=alt.Y("group:N", title=None, sort=order, axis=alt.Axis(labelLimit=160)),
+        color=alt.Color("label:N", title=None, sort=list(STATUS_COLOURS),
+                        scale=colour_scale(STATUS_COLOURS, present=rows["label"])),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("group:N", title=by.capitalize()), alt.Tooltip("label:N", title="Status"),
+                 alt.Tooltip("count():Q", title="Claims")],
+    ).properties(height=row_height * len(order) + 20, title=_title(title, subtitle))
