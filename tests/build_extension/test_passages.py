@@ -8,9 +8,9 @@ and cite its sources; bad rows must stop the build naming file, row and column.
 
 from __future__ import annotations
 
-import csv
 import shutil
 
+import pandas as pd
 import pytest
 from sphinx.errors import ExtensionError
 
@@ -60,13 +60,10 @@ def broken_passages(tmp_path, monkeypatch):
 
 
 def _edit(path, row: int, column: str, value: str) -> None:
-    with open(path, newline="", encoding="utf-8") as handle:
-        table = list(csv.DictReader(handle))
-    table[row - 1][column] = value
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(table[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(table)
+    """Set data row ``row`` (1 = first under the header) of ``column`` in the copied table."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[row - 1, column] = value
+    table.to_csv(path, index=False, lineterminator="\n")
 
 
 def test_an_unknown_chapter_names_file_row_and_column(broken_passages):
