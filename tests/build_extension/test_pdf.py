@@ -92,3 +92,16 @@ def test_every_chart_is_drawn_in_print(pdf_pages):
         if drawn < max(3, len(labels) // 4):
             blank.append((title, drawn, len(labels)))
     assert not blank, f"charts printed without their labels (blank?): {blank}"
+
+
+@pytest.mark.book
+def test_chinese_text_of_the_reader_is_printed(pdf_pages):
+    """The printed reader shows Chinese law in Chinese (a missing font prints nothing but boxes)."""
+    from walledoff_notebook import load
+
+    chinese = load("passages").query("language == 'zh'")
+    printed = " ".join(pdf_pages).replace(" ", "")
+    missing = [row.id for row in chinese.itertuples()
+               if str(row.original_text).splitlines()[0].replace(" ", "")[:12] not in printed]
+    assert not missing, (f"Chinese passages not printed: {missing}; install a Chinese font "
+                         "(scripts/ensure-chromium.sh: sudo apt-get install -y fonts-wqy-microhei)")
