@@ -56,7 +56,9 @@ def test_every_bibliography_entry_is_complete():
     sources = bibliography()
     assert sources, "the bibliography is empty"
     for src in sources.values():
-        assert src.url.startswith("http") and src.title and src.publisher
+        # the reader's first link: the original's address, else the labelled copy read
+        assert src.link.startswith("http") and src.title and src.publisher, src.key
+        assert not src.copyurl or src.copylabel, (src.key, "a copy needs a copylabel")
         assert re.match(r"^\d{4}-\d{2}-\d{2}$", src.urldate), (src.key, src.urldate)
     assert any(src.primary for src in sources.values())
 
