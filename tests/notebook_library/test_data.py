@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 from walledoff_notebook import load, validate_package
 from walledoff_notebook.package import table_names
-from walledoff_notebook.sources import bibliography, citation_labels, keys_in
+from walledoff_notebook.sources import bibliography, citation_labels, keys_in, split_keys
 
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 
@@ -83,3 +83,12 @@ def test_every_chapter_has_claims_in_the_ledger():
     claims = load("claims")
     assert "timeline" in set(claims["chapter"].astype(str))
     assert claims["id"].is_unique
+
+
+def test_every_documented_claim_cites_a_primary_record():
+    """'Documented' means a primary record shows it (chapters/method.md): the ledger must cite one."""
+    sources = bibliography()
+    claims = load("claims")
+    missing = [row.id for row in claims.itertuples() if row.status == "documented"
+               and not any(sources[key].primary for key in split_keys(row.source))]
+    assert not missing, f"documented claims without a primary record among their sources: {missing}"
