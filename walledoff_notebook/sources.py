@@ -14,7 +14,10 @@ translation, ``summarises`` says whose reporting a page restates, ``note``
 holds words for readers, and ``maintnote`` holds working notes for
 maintainers, which are never printed. Primary records carry
 ``keywords = {primary}``. A missing field or an unknown key fails loudly,
-naming the file and the entry.
+naming the file and the entry; so does a ``url`` that is really a copy (a
+proxy, archive, aggregator, document host, staging server, or a wire story
+off its agency's site: :func:`main_link_problem`), a copy without its label,
+and working-note words in a printed field.
 """
 
 from __future__ import annotations
