@@ -56,7 +56,7 @@ def test_every_bibliography_entry_is_complete():
     sources = bibliography()
     assert sources, "the bibliography is empty"
     for src in sources.values():
-        assert src.url.startswith("http") and src.title and src.publisher
+        assert src.link.startswith("http") and src.title and src.publisher  # url or copyurl
         assert re.match(r"^\d{4}-\d{2}-\d{2}$", src.urldate), (src.key, src.urldate)
     assert any(src.primary for src in sources.values())
 
