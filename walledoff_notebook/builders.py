@@ -12,6 +12,10 @@ states the finding. Colours are palette names (see :mod:`walledoff_notebook.styl
 * :func:`ranged_dots`       estimates on one axis, a dot each, a bar for a range;
 * :func:`status_bars`       claims of the ledger counted by a column, one colour per status.
 
+
+* :func:`lane_diagram`      a process drawn on dated lanes: bars for periods, dots for steps;
+* :func:`status_dots`       one dot per item at its date, coloured by status, shaped by kind.
+
 The timeline of ``data/events.csv`` is :func:`walledoff_notebook.timeline.timeline_chart`.
 """
 
@@ -211,3 +215,43 @@ def status_bars(ledger: pd.DataFrame, *, by: str, order: list[str], title: str,
         tooltip=[alt.Tooltip("group:N", title=by.capitalize()), alt.Tooltip("label:N", title="Status"),
                  alt.Tooltip("count():Q", title="Claims")],
     ).properties(height=row_height * len(order) + 20, title=_title(title, subtitle))
+
+
+def lane_diagram(rows: pd.DataFrame, *, lanes: list[str], colours: dict[str, str], tooltip: list,
+                 title: str, subtitle: str = "", row_height: int = 46) -> alt.LayerChart:
+    """A process on dated lanes (columns ``date``, ``end_date``, ``lane``, ``kind``, ``step``).
+
+    Rows with an ``end_date`` are periods (a bar from ``date`` to ``end_date``);
+    the others are steps (a dot at ``date``). ``lanes`` orders the rows of the
+    chart, top to bottom; ``colours`` maps each ``kind`` to a palette colour.
+    """
+    shown = [lane for lane in lanes if lane in set(rows["lane"])]
+    present = set(rows["kind"])
+    y = alt.Y("lane:N", title=None, sort=shown, axis=alt.Axis(labelLimit=120))
+    colour_ = alt.Color("kind:N", title=None, scale=colour_scale(colours, present=present),
+                        legend=alt.Legend(columns=3, labelLimit=200))
+    x = alt.X("date:T", title=None, scale=alt.Scale(padding=10),
+              axis=alt.Axis(format="%b %Y", labelOverlap="greedy",
+                            tickCount=alt.TimeIntervalStep(interval="month", step=3)))
+    periods = alt.Chart(rows[rows["end_date"].notna()]).mark_bar(height=16, opacity=0.45).encode(
+        x=x, x2="end_date:T", y=y, color=colour_, tooltip=tooltip)
+    steps = alt.Chart(rows[rows["end_date"].isna()]).mark_point(
+        filled=True, size=110, opacity=0.95, stroke="white", strokeWidth=1).encode(
+        x="date:T", y=y, color=colour_, tooltip=tooltip)
+    return alt.layer(periods, steps).properties(height=row_height * len(shown) + 20,
+                                                title=_title(title, subtitle))
+
+
+def status_dots(rows: pd.DataFrame, *, y: str, colour: str, colours: dict[str, str], shape: str,
+                tooltip: list, title: str, subtitle: str = "", row_height: int = 22) -> alt.Chart:
+    """One dot per row at its ``date``: ``colour`` (a status) via ``colours``, ``shape`` its kind."""
+    present = set(rows[colour])
+    return alt.Chart(rows).mark_point(filled=True, size=110, opacity=0.9).encode(
+        x=alt.X("date:T", title=None, scale=alt.Scale(padding=14),
+                axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y(f"{y}:N", title=None, sort=alt.EncodingSortField("date"), axis=alt.Axis(labelLimit=230)),
+        color=alt.Color(f"{colour}:N", title=None, sort=[c for c in colours if c in present],
+                        scale=colour_scale(colours, present=present), legend=alt.Legend(columns=3)),
+        shape=alt.Shape(f"{shape}:N", title=None, legend=alt.Legend(columns=3)),
+        tooltip=tooltip,
+    ).properties(height=row_height * len(rows) + 20, title=_title(title, subtitle))
