@@ -143,10 +143,14 @@ def _remember_toc(app: Sphinx) -> None:
 
 
 def _edition_status(app: Sphinx, config) -> None:
-    """Whether the text is this version's frozen edition; a config value, so a change rewrites every page."""
-    from walledoff_build.editions import edition_status
+    """Whether the text is this version's frozen edition; a config value, so a change rewrites every page.
 
-    config.book_edition_status = edition_status(metadata().version)[0]
+    A build under the placeholder address is ``make edition`` freezing this very text."""
+    from walledoff_build.editions import PLACEHOLDER, edition_status
+
+    meta = metadata()
+    config.book_edition_status = ("frozen" if meta.base_url == PLACEHOLDER
+                                  else edition_status(meta.version)[0])
 
 
 def setup(app: Sphinx) -> dict:

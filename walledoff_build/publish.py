@@ -49,6 +49,20 @@ def _configure(app: Sphinx, config) -> None:
     config.ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image" />']
     config.notfound_urls_prefix = meta.site_path
     config.notfound_context = {"title": "Page not found", "body": ""}  # the body: _not_found_body
+    subs = dict(getattr(config, "myst_substitutions", {}) or {})
+    subs["book_run_online"] = run_online_text(meta)
+    config.myst_substitutions = subs
+
+
+def run_online_text(meta) -> str:
+    """For the landing page's "Run it yourself": where to run the chapters online, if anywhere."""
+    if meta.repository:
+        name = meta.repository.removeprefix("https://github.com/")
+        return ("the box under each chapter's summary has **Open in Colab** (needs a Google account) "
+                "and **Launch Binder** links: a free service starts the chapter as a notebook for "
+                f"you. The code and data are in the book's repository, [{name}]({meta.repository}).")
+    return ("not yet: the book's repository is not public. Use the notebooks below; links to "
+            "run each chapter online will appear here when it is.")
 
 
 # --- Social images -----------------------------------------------------------------
