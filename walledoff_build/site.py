@@ -38,6 +38,9 @@ FORWARDING = '<meta name="book-redirect"'
 SECTION_ID = re.compile(r'<section id="([^"]+)"')
 CANONICAL = re.compile(r'<link rel="canonical" href="[^"]*"\s*/?>')
 OG_URL = re.compile(r'<meta property="og:url" content="[^"]*"\s*/?>')
+#: The banner's links: the text colour, underlined (the theme's link blue is too light on its
+#: warning background for WCAG AA contrast).
+LINK_STYLE = 'style="color:inherit;text-decoration:underline;font-weight:600"'
 #: Follows an #anchor to the same section of the current page when it is there (no other script).
 BANNER_SCRIPT = """<script>(function () {
   var link = document.querySelector(".book-edition-current");
@@ -113,13 +116,13 @@ def edition_banner(edition: Edition, page: str, current: Current) -> str:
         now = (f"the current edition is <strong>{html.escape(meta.version)}</strong> of "
                f"{html.escape(meta.date_released)}")
     if target:
-        link = (f'<a class="book-edition-current" href="{html.escape(rel(target))}" '
+        link = (f'<a class="book-edition-current" {LINK_STYLE} href="{html.escape(rel(target))}" '
                 f'data-page-text="Read this page in the current book" '
                 f'data-section-text="Read this section in the current book" '
                 f"data-book-sections='{html.escape(json.dumps(sections, sort_keys=True))}'>"
                 "Read this page in the current book</a>")
     else:
-        link = (f'<a class="book-edition-current" href="{html.escape(rel("index.html"))}">'
+        link = (f'<a class="book-edition-current" {LINK_STYLE} href="{html.escape(rel("index.html"))}">'
                 "This page is not in the current book: start from its first page</a>")
     changes = rel("chapters/changes.html") + f"#changes-{edition.version.replace('.', '-')}"
     return (f'<aside class="book-edition-banner" aria-label="Edition notice" data-book-edition='
@@ -128,7 +131,7 @@ def edition_banner(edition: Edition, page: str, current: Current) -> str:
             'border-bottom:2px solid var(--pst-color-warning)">'
             f"<p style=\"margin:0\">You are reading <strong>edition {html.escape(edition.version)}</strong> "
             f"of {html.escape(edition.date_released)}, kept as it was released; {now}. {link} "
-            f'&middot; <a href="{html.escape(changes)}">What changed since</a></p></aside>')
+            f'&middot; <a {LINK_STYLE} href="{html.escape(changes)}">What changed since</a></p></aside>')
 
 
 def mark_edition_page(path: Path, edition: Edition, page: str, current: Current) -> None:

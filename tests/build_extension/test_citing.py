@@ -62,6 +62,8 @@ def test_citation_cff_agrees_with_book_metadata():
             assert preferred[key] == own.base_url
     if own.doi:  # once book.yml has a DOI, the citation file carries it too
         assert own.doi in (cff.get("doi"), preferred.get("doi"))
+    if own.repository:
+        assert cff.get("repository-code") == own.repository
 
 
 def test_version_is_a_minor_release_named_in_the_changelog():
