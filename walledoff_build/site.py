@@ -3,7 +3,8 @@
 :func:`assemble` puts together, in ``_build/site``:
 
 * the current book (the HTML build, with its notebooks, archive, data and
-  ``404.html``) and the PDF, as ``walled-off-<version>.pdf`` at the top;
+  ``404.html``, without the files no page loads, as an edition leaves them
+  out) and the PDF, as ``walled-off-<version>.pdf`` at the top;
 * every frozen edition under ``editions/<version>/`` (:mod:`walledoff_build.editions`),
   with the site's address written in, a canonical link to the page's own
   address, and a banner (:func:`edition_banner`) naming the edition and its
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from walledoff_build.book import REDIRECTS_FILE, load_yaml
-from walledoff_build.editions import PLACEHOLDER, Edition, edition_status, load_editions, unpack
+from walledoff_build.editions import PLACEHOLDER, PRUNED, Edition, edition_status, load_editions, unpack
 from walledoff_notebook.meta import BookMeta, metadata
 
 #: Pages that are not content (left out of the sitemap).
@@ -167,13 +168,23 @@ def sitemap_xml(meta: BookMeta, pages: list[str], editions: list[Edition]) -> st
             + "\n".join(urls) + "\n</urlset>\n")
 
 
+def _unserved(html_dir: Path):
+    """For copytree: what the site leaves out (what editions leave out, and build records)."""
+    def ignore(folder, names):
+        relative = Path(folder).relative_to(html_dir).as_posix()
+        paths = {name: (name if relative == "." else f"{relative}/{name}") for name in names}
+        return {name for name, path in paths.items()
+                if PRUNED.search(path) or PRUNED.search(path + "/") or name == "_rediraffe_redirected.json"}
+    return ignore
+
+
 def assemble(target: Path, html_dir: Path, pdf: Path | None, pdf_name: str) -> dict:
     """Put the whole site into ``target``; return what went in (for the build summary)."""
     meta = metadata()
     target, html_dir = Path(target), Path(html_dir)
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(html_dir, target, ignore=shutil.ignore_patterns(".buildinfo", "_rediraffe_redirected.json"))
+    shutil.copytree(html_dir, target, ignore=_unserved(html_dir))
     if pdf is not None:
         shutil.copy2(pdf, target / pdf_name)
     current = current_book(target, meta)
