@@ -120,7 +120,7 @@ def chart_nodes(renderer, marker: dict, cell_metadata: dict, line: int) -> list[
                        svg=marker["svg"], height=marker["height"], dataset=marker.get("dataset") or "",
                        vega=json.dumps({**marker["vega"], "description": description},
                                        separators=(",", ":"), allow_nan=False))
-    notes = book_chart_notes(name=name, classes=["book-no-glossary"])
+    notes = book_chart_notes(name=name, classes=["book-no-glossary"], sources=" ".join(marker["sources"]))
     source = nodes.paragraph(classes=["book-chart-source"])
     for node in _parse(renderer, source_markdown(marker["sources"], marker.get("dataset")), line):
         source += node.children if isinstance(node, nodes.paragraph) else [node]
@@ -191,7 +191,9 @@ def visit_book_chart(self, node: book_chart) -> None:
 
 
 def visit_book_chart_notes(self, node) -> None:
-    self.body.append('<div class="book-chart-notes">')
+    # the chart's source keys, so a test can check that each is listed on the page
+    sources = html.escape(node.get("sources", ""))
+    self.body.append(f'<div class="book-chart-notes" data-book-sources="{sources}">')
 
 
 def depart_book_chart_notes(self, node) -> None:

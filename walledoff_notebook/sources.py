@@ -14,7 +14,10 @@ translation, ``summarises`` says whose reporting a page restates, ``note``
 holds words for readers, and ``maintnote`` holds working notes for
 maintainers, which are never printed. Primary records carry
 ``keywords = {primary}``. A missing field or an unknown key fails loudly,
-naming the file and the entry.
+naming the file and the entry; so does a ``url`` that is really a copy (a
+proxy, archive, aggregator, document host, staging server, or a wire story
+off its agency's site: :func:`main_link_problem`), a copy without its label,
+and working-note words in a printed field.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pybtex.database import BibliographyDataError, parse_file
 
@@ -41,6 +45,40 @@ UNDATED = "undated"
 KEY_PATTERN = re.compile(r"^[a-z0-9]+$")
 #: How several keys are written in one CSV cell.
 KEY_SEPARATOR = ";"
+
+#: Fields printed for readers, and words that only a maintainer's working note uses:
+#: such a note belongs in ``maintnote``, which is never printed.
+READER_FIELDS = ("note", "copylabel", "translation", "summarises")
+WORKING_NOTE_PHRASES = (
+    "url slug", "from the slug", "not in the corpus", "the corpus", "stored copy",
+    "headline taken", "could not", "not seen", "was not shown", "do not guess",
+    "maintnote", "excerpt read", "working note",
+)
+
+#: Hosts that only ever hold a copy: proxies, mirrors, archives, aggregators and
+#: rewrites, document hosts and publishers' staging servers. A ``url`` (the
+#: reader's main link, the original's own address) may not point at one; the
+#: copy read goes in ``copyurl`` with its ``copylabel``.
+COPY_HOSTS = (
+    "vuink.com", "folu.me", "meilu.sanwago.com", "webjosh.com", "worldnewsintel.com",
+    "newszop.com", "ttm.financial", "ugstandard.com", "archive.is", "archive.today",
+    "archive.ph", "archive.md", "archive.org", "megalodon.jp", "alpha.pewresearch.org",
+    "wikisource.org", "scribd.com", "documentcloud.org", "itiger.com",
+    "apextraderfunding.com", "brisk.news", "mediaverse.news", "scoopsky.com",
+    "gowber.best", "everything3.com", "dpcsearch.fusio.dev", "cdn.arcpublishing.com",
+    "go-vip.net",
+)
+#: Host names that mark a publisher's staging or mirror server (``staging.irishtimes.com``).
+STAGING_HOST = re.compile(r"(^|\.)(staging|vip-stage|embed|cms|mail|direct|amp)\.|\.cdurl\.cn$")
+#: News agencies and the hosts of their own pages. A wire story's ``url`` must be
+#: on its agency's host: a syndicated copy (Nasdaq, Zawya, Business Standard ...)
+#: is a ``copyurl``.
+AGENCY_HOSTS = {
+    "Reuters": ("reuters.com",), "Associated Press": ("apnews.com",),
+    "Agence France-Presse": ("afp.com",), "PA Media": ("pa.media",),
+    "Kyodo News": ("kyodonews.net",), "dpa-AFX": ("dpa-afx.de",), "NTB": ("ntb.no",),
+    "IANS": ("ians.in",),
+}
 
 
 class SourceError(ValueError):
@@ -65,6 +103,8 @@ class Source:
     copylabel: str = ""
     translation: str = ""
     summarises: str = ""
+    #: Working notes for maintainers: read for checks, never printed.
+    maintnote: str = ""
 
     @property
     def link(self) -> str:
@@ -93,6 +133,28 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _host_matches(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
+
+
+def main_link_problem(url: str, publisher: str) -> str:
+    """Why ``url`` cannot be an entry's main link (empty when it can).
+
+    >>> main_link_problem("https://vuink.com/post/x", "The Verge")
+    'vuink.com holds copies, not originals'
+    """
+    host = urlsplit(url).hostname or ""
+    for domain in COPY_HOSTS:
+        if _host_matches(host, domain):
+            return f"{domain} holds copies, not originals"
+    if STAGING_HOST.search(host):
+        return f"{host} is a staging or mirror host"
+    agency = AGENCY_HOSTS.get(_plain(publisher))
+    if agency and not any(_host_matches(host, domain) for domain in agency):
+        return f"a {_plain(publisher)} story's own address is on {' or '.join(agency)}, not {host}"
+    return ""
+
+
 def _entry_problems(key: str, fields) -> list[str]:
     """List what is wrong with one entry (empty when it is complete)."""
     problems = []
@@ -114,6 +176,16 @@ def _entry_problems(key: str, fields) -> list[str]:
         url = fields.get(name, "").strip()
         if url and not url.startswith(("https://", "http://")):
             problems.append(f"entry {key!r}: {name} {url!r} is not an http(s) address")
+    why = main_link_problem(fields.get("url", "").strip(),
+                            fields.get("organization") or fields.get("publisher", ""))
+    if fields.get("url", "").strip() and why:
+        problems.append(f"entry {key!r}: url is a copy ({why}); put it in 'copyurl' with a "
+                        "'copylabel', and give 'url' only when the original's address is known")
+    for name in READER_FIELDS:
+        said = [p for p in WORKING_NOTE_PHRASES if p in fields.get(name, "").lower()]
+        if said:
+            problems.append(f"entry {key!r}: {name} reads like a working note ({said[0]!r}); "
+                            "readers see it, so move it to 'maintnote'")
     if fields.get("copyurl", "").strip() and not fields.get("copylabel", "").strip():
         problems.append(f"entry {key!r} has a 'copyurl' but no 'copylabel' (the words "
                         "'Read in ...' that tell readers what the copy is)")
@@ -153,6 +225,7 @@ def _read(path: Path) -> dict[str, Source]:
             copylabel=_plain(fields.get("copylabel", "")),
             translation=_plain(fields.get("translation", "")),
             summarises=_plain(fields.get("summarises", "")),
+            maintnote=_plain(fields.get("maintnote", "")),
         )
     if problems:
         raise SourceError(f"{where}: " + "; ".join(problems))

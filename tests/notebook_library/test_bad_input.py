@@ -129,3 +129,48 @@ def test_build_stops_on_bad_data(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0, "the build passed with malformed data"
     assert "events.csv" in output and "row 7 (line 8)" in output and "column 'date'" in output
+
+
+def _add_entry(bib, body: str) -> None:
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n" + body + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("url, publisher, why", [
+    ("https://vuink.com/post/guriretr-d-dpbz/2023/x", "The Verge", "vuink.com"),
+    ("https://www.nasdaq.com/articles/us-house-passes-bill", "Reuters", "reuters.com"),
+    ("https://staging.irishtimes.com/business/2025/x", "The Irish Times", "staging"),
+])
+def test_a_copy_as_main_link_is_refused(broken_data, url, publisher, why):
+    """A proxy, a syndicated wire copy or a staging host in ``url`` fails, naming the entry."""
+    _add_entry(broken_data / "references.bib",
+               "@online{zzcopy2026test,\n  title = {T},\n  organization = {" + publisher + "},\n"
+               "  date = {2026},\n  url = {" + url + "},\n  urldate = {2026-12-01}\n}")
+    with pytest.raises(SourceError) as caught:
+        from walledoff_notebook.sources import bibliography
+
+        bibliography()
+    message = str(caught.value)
+    assert "zzcopy2026test" in message and "copyurl" in message and why in message
+
+
+def test_a_copy_without_its_label_is_refused(broken_data):
+    _add_entry(broken_data / "references.bib",
+               "@online{zzcopy2026label,\n  title = {T},\n  organization = {Reuters},\n"
+               "  date = {2026},\n  copyurl = {https://www.zawya.com/x},\n  urldate = {2026-12-01}\n}")
+    with pytest.raises(SourceError) as caught:
+        from walledoff_notebook.sources import bibliography
+
+        bibliography()
+    assert "zzcopy2026label" in str(caught.value) and "copylabel" in str(caught.value)
+
+
+def test_a_working_note_shown_to_readers_is_refused(broken_data):
+    _add_entry(broken_data / "references.bib",
+               "@online{zzcopy2026note,\n  title = {T},\n  organization = {Reuters},\n"
+               "  date = {2026},\n  url = {https://www.reuters.com/x},\n  urldate = {2026-12-01},\n"
+               "  note = {Headline taken from the URL slug.}\n}")
+    with pytest.raises(SourceError) as caught:
+        from walledoff_notebook.sources import bibliography
+
+        bibliography()
+    assert "zzcopy2026note" in str(caught.value) and "maintnote" in str(caught.value)

@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 from walledoff_notebook import load, validate_package
 from walledoff_notebook.package import table_names
-from walledoff_notebook.sources import bibliography, citation_labels, keys_in
+from walledoff_notebook.sources import bibliography, citation_labels, keys_in, split_keys
 
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 
@@ -56,7 +56,9 @@ def test_every_bibliography_entry_is_complete():
     sources = bibliography()
     assert sources, "the bibliography is empty"
     for src in sources.values():
-        assert src.url.startswith("http") and src.title and src.publisher
+        # the reader's first link: the original's address, else the labelled copy read
+        assert src.link.startswith("http") and src.title and src.publisher, src.key
+        assert not src.copyurl or src.copylabel, (src.key, "a copy needs a copylabel")
         assert re.match(r"^\d{4}-\d{2}-\d{2}$", src.urldate), (src.key, src.urldate)
     assert any(src.primary for src in sources.values())
 
@@ -81,3 +83,12 @@ def test_every_chapter_has_claims_in_the_ledger():
     claims = load("claims")
     assert "timeline" in set(claims["chapter"].astype(str))
     assert claims["id"].is_unique
+
+
+def test_every_documented_claim_cites_a_primary_record():
+    """'Documented' means a primary record shows it (chapters/method.md): the ledger must cite one."""
+    sources = bibliography()
+    claims = load("claims")
+    missing = [row.id for row in claims.itertuples() if row.status == "documented"
+               and not any(sources[key].primary for key in split_keys(row.source))]
+    assert not missing, f"documented claims without a primary record among their sources: {missing}"
