@@ -81,7 +81,8 @@ def _claim_lines(found: dict) -> list[str]:
     for name, columns in found["changed"].items():
         old, new = found["before"][name], found["after"][name]
         what = [f"status {old['status']} → {new['status']}" if c == "status" else
-                f"as of {old['as_of']} → {new['as_of']}" if c == "as_of" else c for c in columns]
+                f"as of {old['as_of']} → {new['as_of']}" if c == "as_of" else
+                {"claim": "wording", "source": "sources"}.get(c, c) for c in columns]
         lines.append(f"- Changed `{name}` ({new.get('chapter')}): {'; '.join(what)}.")
     return lines or ["No claim changed."]
 

@@ -47,6 +47,9 @@ PLACEHOLDER = "https://book-site.invalid/"
 #: developer tools; Font Awesome's script is dropped by the page template; ``locales`` are
 #: the theme's build-time translations; ``.buildinfo`` is Sphinx's rebuild record.
 PRUNED = re.compile(r"(\.map$|^_static/scripts/fontawesome\.js|^_static/locales/|^\.buildinfo$)")
+#: Files an edition leaves out that the current site keeps: an edition's own 404 page would
+#: link from the placeholder's path; the site's one 404 page serves every address.
+EDITION_ONLY_PRUNED = {"404.html"}
 #: Files in which the placeholder address is replaced (everything else is copied as it is).
 TEXT_SUFFIXES = {".html", ".js", ".json", ".txt", ".md", ".ipynb", ".yml", ".yaml", ".cff",
                  ".csv", ".xml", ".bib", ".py", ".toml", ".in", ".css", ""}
@@ -148,7 +151,8 @@ def kept_files(html_dir: Path) -> list[Path]:
     """The built files an edition keeps, sorted (so the archive is the same for the same build)."""
     html_dir = Path(html_dir)
     return sorted(p for p in html_dir.rglob("*") if p.is_file()
-                  and not PRUNED.search(p.relative_to(html_dir).as_posix()))
+                  and not PRUNED.search(p.relative_to(html_dir).as_posix())
+                  and p.relative_to(html_dir).as_posix() not in EDITION_ONLY_PRUNED)
 
 
 def pack(html_dir: Path, target: Path) -> int:
