@@ -10,13 +10,16 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PIP_VERSION := 26.3
 
-.PHONY: book test browser node lab bench lock clean help pdf anchors
+.PHONY: book test browser node lab bench lock clean help pdf anchors site edition recheck
 
 help:
 	@echo "make book   build the book into _build/html"
 	@echo "make test   run every test (installs what it needs)"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make pdf    build the printable edition into _build/pdf/book.pdf"
+	@echo "make site   build the whole site for a static host into _build/site"
+	@echo "make edition  freeze the released version into editions/ (REF=v0.2.0 for an older one)"
+	@echo "make recheck  list claims on fast-moving topics that are due for a re-check"
 	@echo "make clean  remove the build and the virtual environment"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -55,6 +58,20 @@ bench: $(STAMP) browser $(NODE_STAMP)
 # The printable edition: one HTML page of the book, printed by Chromium (about a minute).
 pdf: $(STAMP) browser
 	$(BIN)/python scripts/build_pdf.py
+
+# The whole site for any static host: the book, the PDF, the notebooks, every frozen
+# edition, sitemap.xml, robots.txt and 404.html (BOOK_BASE_URL=... sets its address).
+site: $(STAMP) browser
+	$(BIN)/python scripts/build_site.py
+
+# At a release, after bumping book.yml: freeze this version (its own build, from the
+# committed sources) into editions/. REF=v0.2.0 freezes an older release from its tag.
+REF ?= HEAD
+edition: $(STAMP)
+	$(BIN)/python scripts/cut_edition.py --ref $(REF) $(if $(REPLACE),--replace)
+
+recheck: $(STAMP)
+	$(BIN)/python -m walledoff_build.recheck
 
 # At a release: record every section address, so later renames must keep them working.
 anchors: book

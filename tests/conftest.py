@@ -1,8 +1,12 @@
-"""Shared fixtures: the built book, a local web server and a headless browser.
+"""Shared fixtures: the built book, the PDF, the published site, local web servers, a browser.
 
 The book is built once per test session with the same command as
-``make book`` (warnings are errors). Browser tests drive Debian's Chromium
-through Playwright; no browser is ever downloaded.
+``make book`` (warnings are errors), under a test address
+(:data:`TEST_BASE_URL`, through ``BOOK_BASE_URL``), so every test sees that
+the site's address reaches every page from that one setting. The PDF is built
+once (``scripts/build_pdf.py``) and the published site is assembled once from
+both, with every frozen edition, as ``make site`` does. Browser tests drive
+Debian's Chromium through Playwright; no browser is ever downloaded.
 """
 
 from __future__ import annotations
@@ -20,6 +24,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD_HTML = REPO / "_build" / "html"
+PDF = REPO / "_build" / "pdf" / "book.pdf"
+#: The published site as the tests assemble it (``make site`` writes ``_build/site``).
+PUBLISHED = REPO / "_build" / "test-site"
+#: The site's address in the tests: a path below the host, as on GitHub Pages.
+TEST_BASE_URL = "https://walled-off.test/book/"
+os.environ["BOOK_BASE_URL"] = TEST_BASE_URL  # before anything reads book.yml
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -65,14 +75,76 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class StaticHostHandler(_QuietHandler):
+    """Serves a site below a path (``/book/``) as static hosts do: ``404.html`` for unknown paths."""
+
+    prefix = "/book/"
+
+    def send_head(self):
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path + "/" == self.prefix:
+            path = self.path = self.prefix
+        if not path.startswith(self.prefix) or not Path(self.translate_path(path)).exists():
+            return self._not_found()
+        return super().send_head()
+
+    def translate_path(self, path):
+        return super().translate_path("/" + path.split("?", 1)[0].removeprefix(self.prefix))
+
+    def _not_found(self):
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        from io import BytesIO
+
+        return BytesIO(body)
+
+
+def serve(folder: Path, handler_class=_QuietHandler, **attributes):
+    """Serve ``folder`` on 127.0.0.1 at a free port; return (server, base URL)."""
+    handler = type("Handler", (handler_class,), attributes)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
 @pytest.fixture(scope="session")
 def server(site):
     """Serve the built book on 127.0.0.1 at a free port; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd, url = serve(site)
+    yield url
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def pdf_build(site) -> Path:
+    """The PDF, built once per session as ``make pdf`` builds it (about a minute)."""
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "build_pdf.py")], cwd=REPO,
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    return PDF
+
+
+@pytest.fixture(scope="session")
+def published(site, pdf_build) -> Path:
+    """The whole site, assembled as ``make site`` does from this session's builds."""
+    from walledoff_build.citebox import pdf_name
+    from walledoff_build.site import assemble
+    from walledoff_notebook.meta import metadata
+
+    assemble(PUBLISHED, site, pdf_build, pdf_name(metadata()))
+    return PUBLISHED
+
+
+@pytest.fixture(scope="session")
+def site_server(published):
+    """The published site served below ``/book/``, with ``404.html`` for unknown paths; its address."""
+    from urllib.parse import urlsplit
+
+    httpd, url = serve(published, StaticHostHandler, prefix=urlsplit(TEST_BASE_URL).path)
+    yield url + urlsplit(TEST_BASE_URL).path
     httpd.shutdown()
 
 

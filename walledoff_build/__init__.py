@@ -21,9 +21,17 @@ One module per feature; ``_config.yml`` lists each one as an extension:
 * :mod:`~walledoff_build.pages`     the licence footer and the print title page;
 * :mod:`~walledoff_build.downloads` notebooks, the archive and the data, in the site;
 * :mod:`~walledoff_build.redirects` moved pages (sphinxext-rediraffe), from
-  ``teaching/redirects.yml``.
+  ``teaching/redirects.yml``;
+* :mod:`~walledoff_build.publish`   the site's address in every page: canonical
+  links, OpenGraph/Twitter cards with each chapter's lead chart as PNG
+  (sphinxext-opengraph), the 404 page (sphinx-notfound-page);
+* :mod:`~walledoff_build.changes`   the "What changed" page, from the frozen editions.
 
 Shared helpers: :mod:`~walledoff_build.book` (the table of contents and the
-repository's teaching files) and :mod:`~walledoff_build.urls` (the one way to
-write an address from one page to a file in the site).
+repository's teaching files), :mod:`~walledoff_build.urls` (the one way to
+write an address from one page to a file in the site) and
+:mod:`~walledoff_build.online` (Colab and Binder links). Not loaded by Sphinx,
+used by ``make site`` and ``make edition``: :mod:`~walledoff_build.editions`
+(frozen editions), :mod:`~walledoff_build.site` (the published site) and
+:mod:`~walledoff_build.recheck` (claims due for a re-check).
 """

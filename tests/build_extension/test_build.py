@@ -82,5 +82,7 @@ def test_the_browser_test_covers_every_built_page(site):
     """The browser test's page list (from _toc.yml) matches what the build wrote."""
     from test_browser import _pages
 
-    built = {str(p.relative_to(site)) for p in html_pages(site)}
+    built = {str(p.relative_to(site)) for p in html_pages(site)} - {"404.html"}
     assert built == set(_pages()), built ^ set(_pages())
+    # 404.html links from the site's path, so it is opened where the site is served below that
+    # path (test_publishing.py), not here

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import NOTEBOOKS, REPO, TEACHING_CHAPTERS, TOC, html_pages, soup
+from conftest import NOTEBOOKS, REPO, TEACHING_CHAPTERS, TEST_BASE_URL, TOC, html_pages, soup
 from walledoff_notebook.meta import metadata
 
 META = metadata()
@@ -52,12 +52,18 @@ def test_citation_cff_agrees_with_book_metadata():
     assert cff["license"] == META.licences["text"]["id"]
     preferred = cff.get("preferred-citation", {})
     assert str(preferred.get("version", META.version)) == META.version
-    # the permanent address is one value: if CITATION.cff names it, it must be book.yml's
+    # the permanent address is one value: if CITATION.cff names it, it must be book.yml's own
+    # (the tests build under BOOK_BASE_URL, which only replaces it for one build)
+    own = metadata(environment=False)
     for key in ("url",):
         if key in cff:
-            assert cff[key] == META.base_url
+            assert cff[key] == own.base_url
         if key in preferred:
-            assert preferred[key] == META.base_url
+            assert preferred[key] == own.base_url
+    if own.doi:  # once book.yml has a DOI, the citation file carries it too
+        assert own.doi in (cff.get("doi"), preferred.get("doi"))
+    if own.repository:
+        assert cff.get("repository-code") == own.repository
 
 
 def test_version_is_a_minor_release_named_in_the_changelog():
@@ -68,11 +74,14 @@ def test_version_is_a_minor_release_named_in_the_changelog():
 
 
 def test_citations_are_generated_from_the_metadata():
+    """A citation names the version and points at the page in that version's frozen edition."""
+    stable = META.edition_url("chapters/texas")
+    assert stable == f"{META.base_url}editions/{META.version}/chapters/texas.html"
     text = apa(META, "Project Texas", "chapters/texas")
-    assert META.version in text and META.url("chapters/texas") in text and META.title in text
+    assert META.version in text and stable in text and META.title in text
     entry = bibtex(META, "Project Texas", "chapters/texas")
     assert entry.startswith(f"@incollection{{{META.bibtex_key}{META.year}texas,")
-    assert f"version = {{{META.version}}}" in entry and f"url = {{{META.url('chapters/texas')}}}" in entry
+    assert f"version = {{{META.version}}}" in entry and f"url = {{{stable}}}" in entry
 
 
 # --- Cite box ----------------------------------------------------------------------
@@ -85,13 +94,15 @@ def test_cite_box_on_every_page_with_the_right_address_and_version(site, page):
     assert len(boxes) == 1, f"{page}: {len(boxes)} cite boxes"
     box = boxes[0]
     root = page == TOC[0]
-    url = META.url("" if root else page)
+    stable, current = META.edition_url("" if root else page), META.url("" if root else page)
     assert box["data-book-version"] == META.version
-    assert url in box.select_one(".book-cite-heading").get_text()
+    assert box.select_one("code.book-cite-edition").get_text() == stable
+    assert box.select_one("code.book-cite-current").get_text() == current
+    assert stable.startswith(TEST_BASE_URL) and current.startswith(TEST_BASE_URL)
     apa_text = box.select_one(".book-cite-apa").get_text()
-    assert url in apa_text and f"Version {META.version}" in apa_text
+    assert stable in apa_text and f"Version {META.version}" in apa_text
     entry = box.select_one("pre.book-cite-bibtex").get_text()
-    assert f"url = {{{url}}}" in entry and f"version = {{{META.version}}}" in entry
+    assert f"url = {{{stable}}}" in entry and f"version = {{{META.version}}}" in entry
     if not root:
         title = doc.select_one("h1").get_text().rstrip("#").strip()
         assert title in apa_text and title in entry
@@ -102,7 +113,7 @@ def test_cite_box_on_every_page_with_the_right_address_and_version(site, page):
     for item in box.select(".book-cite-sections li"):
         anchor = item.a["href"].lstrip("#")
         assert anchor in ids
-        assert item.code.get_text() == META.url("" if root else page, anchor)
+        assert item.code.get_text() == META.edition_url("" if root else page, anchor)
     if page in NOTEBOOKS:
         assert box.select_one(f'a[download="{notebook_name(page)}"]')
 

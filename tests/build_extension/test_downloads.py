@@ -53,10 +53,13 @@ def test_archive_holds_every_notebook_with_data_and_code(site):
 
 
 @pytest.mark.book
-def test_every_download_link_resolves_to_a_file_in_the_build(site):
-    checked = 0
+def test_every_download_link_resolves_to_a_file_in_the_build(published):
+    """Notebooks, the archive, the data files and the PDF, from every page of the published site."""
+    site, checked = published, 0
+    pdfs = 0
     for page in html_pages(site):
         for a in soup(site, str(page.relative_to(site))).select("a[download]"):
+            pdfs += a["download"].endswith(".pdf")
             href = a["href"]
             if href.startswith("data:"):
                 continue
@@ -65,6 +68,7 @@ def test_every_download_link_resolves_to_a_file_in_the_build(site):
             assert Path(a["download"]).suffix == target.suffix, (a["download"], href)
             checked += 1
     assert checked >= len(NOTEBOOKS) * 2
+    assert pdfs >= len(TOC), "every page of the current book links the PDF"
 
 
 @pytest.mark.book

@@ -1,6 +1,7 @@
-"""No built file loads anything from another host.
+"""No file of the published site loads anything from another host.
 
-Scans every built HTML, JavaScript and CSS file. Loading means: a script,
+Scans every HTML, JavaScript and CSS file of the site as ``make site``
+assembles it: the current book, ``404.html`` and every frozen edition. Loading means: a script,
 stylesheet, image, frame, media, font or preload address in HTML; a
 ``url(...)`` or ``@import`` in CSS; a script, style or font address (or a
 known CDN host) in JavaScript. Plain ``<a href>`` links to sources are fine.
@@ -15,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_HTML
 
 REMOTE = re.compile(r"^(?:https?:)?//", re.I)
 #: (tag, attribute) pairs through which a page loads a resource.
@@ -86,8 +86,8 @@ def remote_loads(path: Path) -> list[str]:
     return JS_RESOURCE_URL.findall(text) + [m.group(0) for m in CDN_HOSTS.finditer(text)]
 
 
-def built_files() -> list[Path]:
-    return sorted(p for ext in ("*.html", "*.js", "*.css") for p in BUILD_HTML.rglob(ext))
+def built_files(site: Path) -> list[Path]:
+    return sorted(p for ext in ("*.html", "*.js", "*.css") for p in site.rglob(ext))
 
 
 def test_scanner_catches_remote_loads(tmp_path):
@@ -113,9 +113,11 @@ def test_scanner_catches_remote_loads(tmp_path):
 
 
 @pytest.mark.book
-def test_no_built_file_loads_from_another_host(site):
-    files = built_files()
-    assert any(p.suffix == ".html" for p in files)
+def test_no_built_file_loads_from_another_host(published):
+    site = published
+    files = built_files(site)
+    assert any(p.suffix == ".html" for p in files) and (site / "404.html") in files
+    assert any(p.relative_to(site).parts[0] == "editions" for p in files), "the editions are scanned"
     offenders = {str(p.relative_to(site)): remote_loads(p) for p in files}
     offenders = {k: sorted(set(v))[:5] for k, v in offenders.items() if v}
     assert not offenders, f"remote loads found: {offenders}"

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
@@ -23,7 +21,6 @@ from conftest import REPO
 from walledoff_build.book import toc_pages
 from walledoff_notebook.meta import metadata
 
-PDF = REPO / "_build" / "pdf" / "book.pdf"
 SINGLE = REPO / "_build" / "singlehtml" / "index.html"
 
 
@@ -35,13 +32,10 @@ def _norm(text: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pdf_pages():
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "build_pdf.py")], cwd=REPO,
-                            capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+def pdf_pages(pdf_build):
     from pypdf import PdfReader
 
-    return [_norm(page.extract_text()) for page in PdfReader(PDF).pages]
+    return [_norm(page.extract_text()) for page in PdfReader(pdf_build).pages]
 
 
 @pytest.mark.book
@@ -51,6 +45,7 @@ def test_pdf_opens_with_a_title_page_naming_version_and_date(pdf_pages):
     assert _norm(meta.title) in first
     assert f"Version {meta.version}, released {meta.date_released}" in first
     assert "Creative Commons Attribution 4.0" in first
+    assert meta.base_url in first  # the site's address, from BOOK_BASE_URL in the tests
 
 
 @pytest.mark.book
