@@ -373,7 +373,7 @@ def _validate_all(app: Sphinx, env, docnames) -> None:
 
 
 def _quiz_css(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    if doctree is not None and any("book-quiz" in c["classes"] for c in doctree.findall(nodes.container)):
+    if doctree is not None and next(iter(doctree.findall(reveal)), None) is not None:
         app.add_css_file("book-quiz.css")
 
 
