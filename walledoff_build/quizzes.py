@@ -236,7 +236,8 @@ def quiz_problems(path: Path, confdir=REPO_ROOT) -> list[str]:
               for i in outline["learn"] if _clean(item["learn"]).lower() in i.lower()}
     for item in outline["learn"]:
         if item not in mapped:
-            found.append(f"{where}: field 'objectives': no objective for the chapter's item {item[:70]!r}")
+            shown = item if len(item) <= 70 else item[:70] + "..."
+            found.append(f"{where}: field 'objectives': no objective for the chapter's item \"{shown}\"")
     return found
 
 
