@@ -312,7 +312,8 @@ def test_the_guide_maps_objectives_and_collapses_rubrics(site):
         assert len(rows) == len(quiz["objectives"])
         for row, objective in zip(rows, quiz["objectives"]):
             assert plain(objective["outcome"]) in words(row)
-            hrefs = [a["href"] for a in row.select("a.reference.internal")]
+            hrefs = [a["href"] for a in row.select("td")[1].select("a.reference.internal")
+                     if not a["href"].startswith("glossary.html")]
             expected = len(objective.get("discussion", [])) + bool(objective.get("exercise")) + len(objective.get("quiz", []))
             assert len(hrefs) == expected, f"{name}: {objective['learn']!r}"
             for href in hrefs:
@@ -328,3 +329,14 @@ def test_the_guide_maps_objectives_and_collapses_rubrics(site):
             for label in ("Answer key.", "Strong:", "Adequate:", "Weak:"):
                 assert label in text
             assert plain(rubrics[item["id"]]["weak"]) in text
+
+
+@pytest.mark.parametrize("name", QUIZZES)
+def test_quiz_abbreviations_are_defined_or_allowed(name):
+    """A quiz prints on its chapter's page, so its abbreviations follow the chapter's rule."""
+    from test_glossary import ACRONYM, glossary_forms
+
+    allowed = yaml.safe_load((REPO / "teaching" / "acronyms-allowed.yml").read_text(encoding="utf-8"))
+    text = re.sub(r"`[^`]*`", "", quiz_file(name).read_text(encoding="utf-8").split("\nquestions:", 1)[1])
+    missing = sorted(set(ACRONYM.findall(text)) - glossary_forms() - set(allowed))
+    assert not missing, f"teaching/quizzes/{name}.yml: {missing} are neither in teaching/glossary.yml nor allowed"
