@@ -25,7 +25,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from walledoff_build.book import CLASSES_FILE, is_notebook, load_yaml, toc_pages
+from walledoff_build.book import CLASSES_FILE, TEACHING_DIR, is_notebook, load_yaml, toc_pages
+from walledoff_build.quizzes import load_quiz, question_label, quiz_file
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +35,15 @@ GUIDE_PAGE = "chapters/teachers-guide"
 #: Sections the guide takes from each chapter: label suffix -> the guide's heading.
 GUIDE_PARTS = {"learn": "Learning objectives", "discussion": "Discussion questions",
                "exercise": None}  # None: the chapter's own exercise heading
+#: Answer keys and rubrics, one per assignment id in ``teaching/classes.yml``.
+RUBRICS_FILE = TEACHING_DIR / "rubrics.yml"
+RUBRIC_FIELDS = {"key": "Answer key", "strong": "Strong", "adequate": "Adequate", "weak": "Weak"}
 
 
 def load_classes() -> dict:
     """``teaching/classes.yml``: per chapter, class minutes and assignments; validated."""
     chapters = load_yaml(CLASSES_FILE).get("chapters", {})
-    problems = []
+    problems, seen = [], set()
     for name, plan in chapters.items():
         minutes = plan.get("minutes")
         if not isinstance(minutes, int) or not 10 <= minutes <= 600:
@@ -47,9 +51,52 @@ def load_classes() -> dict:
         for index, item in enumerate(plan.get("assignments", [])):
             if not str(item.get("task", "")).strip() or not item.get("data"):
                 problems.append(f"{name}: assignment {index + 1} needs 'task' and 'data'")
+            ident = item.get("id")
+            if not isinstance(ident, str) or not ident.startswith(f"{name}-"):
+                problems.append(f"{name}: assignment {index + 1} needs an 'id' starting {name + '-'!r}")
+            elif ident in seen:
+                problems.append(f"{name}: assignment id {ident!r} is used twice")
+            seen.add(ident)
     if problems:
         raise ValueError(f"{CLASSES_FILE.name}: " + "; ".join(problems))
     return chapters
+
+
+def assignment_ids(classes: dict | None = None) -> list[str]:
+    """Every assignment id in ``teaching/classes.yml``, in order."""
+    classes = load_classes() if classes is None else classes
+    return [item["id"] for plan in classes.values() for item in plan.get("assignments", [])]
+
+
+def rubric_problems(classes: dict | None = None) -> list[str]:
+    """Every way ``teaching/rubrics.yml`` falls short of one complete entry per assignment."""
+    where = f"teaching/{RUBRICS_FILE.name}"
+    rubrics = (load_yaml(RUBRICS_FILE) if RUBRICS_FILE.exists() else {}).get("rubrics") or {}
+    ids = assignment_ids(classes)
+    found = [f"{where}: assignment {ident!r} (teaching/classes.yml) has no answer key and rubric"
+             for ident in ids if ident not in rubrics]
+    for ident, entry in rubrics.items():
+        if ident not in ids:
+            found.append(f"{where}: assignment {ident!r}: no assignment with this id in teaching/classes.yml")
+            continue
+        if not isinstance(entry, dict):
+            found.append(f"{where}: assignment {ident!r}: must be a mapping of {', '.join(RUBRIC_FIELDS)}")
+            continue
+        for field in RUBRIC_FIELDS:
+            if not isinstance(entry.get(field), str) or not entry[field].strip():
+                found.append(f"{where}: assignment {ident!r}, field {field!r}: missing or empty")
+        for field in sorted(set(entry) - set(RUBRIC_FIELDS)):
+            found.append(f"{where}: assignment {ident!r}, field {field!r}: not a field of a rubric")
+    return found
+
+
+def load_rubrics(classes: dict | None = None) -> dict:
+    """``teaching/rubrics.yml``: per assignment id, its answer key and rubric; validated."""
+    found = rubric_problems(classes)
+    if found:
+        raise ValueError(f"{RUBRICS_FILE.name} is not valid ({len(found)} problem(s)):\n"
+                         + "\n".join(f"  - {p}" for p in found))
+    return load_yaml(RUBRICS_FILE)["rubrics"]
 
 
 def chapter_section(doctree, page: str, kind: str) -> nodes.section | None:
@@ -100,19 +147,57 @@ def _plan_lines(name: str, page: str, plan: dict, title: str) -> list[str]:
     return lines
 
 
-def _assignment_lines(plan: dict) -> list[str]:
+def _clean(text) -> str:
+    return " ".join(str(text).split())
+
+
+def _rubric_lines(entry: dict) -> list[str]:
+    """An assignment's answer key and rubric, collapsed, indented to sit in its list item."""
+    lines = [":::{book-reveal} Answer key and rubric", ":class: book-rubric", "",
+             f"**{RUBRIC_FIELDS['key']}.** {_clean(entry['key'])}", ""]
+    lines += [f"- **{RUBRIC_FIELDS[level]}:** {_clean(entry[level])}" for level in ("strong", "adequate", "weak")]
+    return ["   " + line if line else "" for line in lines + ["", ":::"]]
+
+
+def _assignment_lines(plan: dict, rubrics: dict) -> list[str]:
     if not plan.get("assignments"):
         return []
     lines = ["### Suggested assignments", ""]
-    lines += [f"{n}. {' '.join(str(a['task']).split())} (data: "
-              + ", ".join(f"`{d}`" for d in a["data"]) + ")"
-              for n, a in enumerate(plan["assignments"], 1)]
+    for n, a in enumerate(plan["assignments"], 1):
+        lines += [f"{n}. {_clean(a['task'])} (data: " + ", ".join(f"`{d}`" for d in a["data"]) + ")", ""]
+        lines += _rubric_lines(rubrics[a["id"]]) + [""]
+    return lines
+
+
+def _objective_checks(name: str, objective: dict, numbers: dict[str, int]) -> str:
+    """What assesses one objective, as links to the chapter's questions, exercise and quiz."""
+    checks = [f"{{ref}}`discussion question {n} <{name}-discussion>`" for n in objective.get("discussion", [])]
+    if objective.get("exercise"):
+        checks.append(f"{{ref}}`the exercise <{name}-exercise>`")
+    checks += [f"{{ref}}`quiz question {numbers[qid]} <{question_label(name, qid)}>`"
+               for qid in objective.get("quiz", [])]
+    return "; ".join(checks)
+
+
+def _objectives_lines(name: str) -> list[str]:
+    """The objectives map: each outcome and what assesses it (from ``teaching/quizzes/<name>.yml``)."""
+    if not quiz_file(name).exists():
+        return []
+    quiz = load_quiz(name)
+    numbers = {item["id"]: n for n, item in enumerate(quiz["questions"], 1)}
+    lines = ["### Objectives and how they are checked", "",
+             f"Each objective as an outcome a student can show, and the chapter's discussion questions, "
+             f"exercise and {{ref}}`self-check quiz <{name}-quiz>` questions that assess it "
+             f"(from `teaching/quizzes/{name}.yml`).", "",
+             "| The student can | Checked by |", "| --- | --- |"]
+    lines += [f"| {_clean(o['outcome'])} | {_objective_checks(name, o, numbers)} |" for o in quiz["objectives"]]
     return lines + [""]
 
 
 def guide_markdown(env) -> str:
     """The guide as MyST: per chapter, its plan and ``{guide-copy}`` of its three sections."""
     classes = load_classes()
+    rubrics = load_rubrics(classes)
     out = []
     for page in guide_chapters(env):
         try:
@@ -127,7 +212,9 @@ def guide_markdown(env) -> str:
         for kind, heading in GUIDE_PARTS.items():
             title = heading or chapter_section(doctree, page, kind).next_node(nodes.title).astext()
             out += [f"### {title}", "", f"```{{guide-copy}} {page} {kind}", "```", ""]
-        out += _assignment_lines(classes.get(name, {}))
+            if kind == "learn":
+                out += _objectives_lines(name)
+        out += _assignment_lines(classes.get(name, {}), rubrics)
     return "\n".join(out)
 
 
@@ -139,6 +226,7 @@ class TeachingGuide(Directive):
     def run(self):
         env = self.state.document.settings.env
         env.note_dependency(str(CLASSES_FILE))
+        env.note_dependency(str(RUBRICS_FILE))
         for page in guide_chapters(env):
             env.note_dependency(str(Path(env.srcdir) / f"{page}.md"))
         container = nodes.container(classes=["book-teaching-guide"])
