@@ -52,7 +52,8 @@ def track_chart(points: pd.DataFrame, tracks: dict[str, str], *, title: str, sub
 
 def dated_values(rows: pd.DataFrame, *, colour: str, colours: dict[str, str], shape: str,
                  axis_title: str, tooltip: list, title: str, subtitle: str = "",
-                 height: int = 260, date_format: str = "%b %Y") -> alt.LayerChart:
+                 height: int = 260, date_format: str = "%b %Y",
+                 x_domain: list | None = None) -> alt.LayerChart:
     """Figures stated on dates: a dot for each (columns ``date``, ``low``, ``high``), a bar for a range.
 
     ``colour`` is the column that says who stated the figure (``colours`` gives
@@ -60,7 +61,8 @@ def dated_values(rows: pd.DataFrame, *, colour: str, colours: dict[str, str], sh
     """
     shown = [label for label in colours if label in set(rows[colour])]
     encode = dict(
-        x=alt.X("date:T", title=None, scale=alt.Scale(padding=24),
+        x=alt.X("date:T", title=None,
+                scale=alt.Scale(padding=24) if x_domain is None else alt.Scale(domain=x_domain),
                 axis=alt.Axis(format=date_format, labelOverlap="greedy")),
         color=alt.Color(f"{colour}:N", title=None, scale=colour_scale(colours, present=shown),
                         legend=alt.Legend(columns=1, labelLimit=300)),
@@ -71,7 +73,8 @@ def dated_values(rows: pd.DataFrame, *, colour: str, colours: dict[str, str], sh
     dots = alt.Chart(rows).mark_point(filled=True, size=140).encode(
         y=y, shape=alt.Shape(f"{shape}:N", title=None, legend=alt.Legend(columns=1, labelLimit=300)),
         **encode)
-    return alt.layer(ranges, dots).properties(height=height, title=_title(title, subtitle))
+    layered = alt.layer(ranges, dots).properties(height=height)
+    return layered.properties(title=_title(title, subtitle)) if title else layered
 
 
 def grid_chart(cells: pd.DataFrame, *, x: alt.X, y: alt.Y, colour: str, colours: dict[str, str],
@@ -176,8 +179,14 @@ STATEMENT_COLOURS = {"Company statement": "blue", "Reported or estimated": "oran
 
 
 def commitment_figures(rows: pd.DataFrame, *, title: str, subtitle: str = "",
-                       currency: str = "USD") -> alt.LayerChart:
-    """Money figures from ``data/commitments.csv``, in billions, coloured by who stated them."""
+                       currency: str = "USD") -> alt.LayerChart | alt.VConcatChart:
+    """Money figures from ``data/commitments.csv``, in billions, coloured by who stated them.
+
+    Each ``item`` (spending to date, a yearly running cost, a planned
+    investment) is a different metric, so each gets its own panel and axis,
+    stacked on one time axis: a cumulative total and a yearly figure never
+    share a scale (the book's rule: two metrics, two panels).
+    """
     rows = rows.assign(
         low=rows["amount"] / 1e9,
         high=rows["amount_high"].fillna(rows["amount"]) / 1e9,
@@ -187,9 +196,18 @@ def commitment_figures(rows: pd.DataFrame, *, title: str, subtitle: str = "",
     tooltip = [alt.Tooltip("date:T", format="%d %b %Y"), "what:N", "stated_by:N",
                alt.Tooltip("low:Q", title=f"{currency} billion", format=".2f"),
                alt.Tooltip("high:Q", title="to", format=".2f"), "note:N"]
-    return dated_values(rows, colour="label", colours=STATEMENT_COLOURS, shape="what",
-                        axis_title=f"{currency} billion", tooltip=tooltip, title=title,
-                        subtitle=subtitle)
+    items = list(dict.fromkeys(rows.sort_values("date")["what"]))
+    if len(items) == 1:
+        return dated_values(rows, colour="label", colours=STATEMENT_COLOURS, shape="what",
+                            axis_title=f"{currency} billion", tooltip=tooltip, title=title,
+                            subtitle=subtitle)
+    domain = [rows["date"].min() - pd.Timedelta(days=60), rows["date"].max() + pd.Timedelta(days=60)]
+    panels = [dated_values(rows[rows["what"] == item], colour="label", colours=STATEMENT_COLOURS,
+                           shape="what", axis_title=f"{item[:1].upper()}{item[1:]}, {currency} bn",
+                           tooltip=tooltip, title="", height=150, x_domain=domain)
+              for item in items]
+    return alt.vconcat(*panels, spacing=24).resolve_scale(color="shared", shape="shared").properties(
+        title=_title(title, subtitle))
 
 
 #: Each claim status has one colour in every chart (labels as in the claims tables).

@@ -69,11 +69,22 @@ def cite_html(keys) -> str:
 def _html_table(frame: pd.DataFrame, titles: list[str], source_column: str) -> str:
     head = "".join(f"<th>{html.escape(t)}</th>" for t in titles)
     body = []
-    for _, row in frame.iterrows():
+    for values in frame.itertuples(index=False):
+        row = dict(zip(frame.columns, values))
         cells = [cite_html(row[c]) if c == source_column and _cell(row[c])
                  else html.escape(_cell(row[c]).replace("\\|", "|")) for c in frame.columns]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _heading(column) -> str:
+    """A column name as a heading: first letter capitalised, the rest as written.
+
+    ``str.capitalize`` would lower the rest ("US law and courts" -> "Us law and
+    courts", "Project Clover" -> "Project clover").
+    """
+    text = str(column).replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def markdown_table(frame: pd.DataFrame, *, source_column: str = "source",
@@ -81,9 +92,10 @@ def markdown_table(frame: pd.DataFrame, *, source_column: str = "source",
     """Render ``frame`` as a table; its ``source_column`` becomes citations."""
     headers = headers or {}
     columns = list(frame.columns)
-    titles = [headers.get(c, c.replace("_", " ").capitalize()) for c in columns]
+    titles = [headers.get(c, _heading(c)) for c in columns]
     lines = ["| " + " | ".join(titles) + " |", "|" + "---|" * len(columns)]
-    for _, row in frame.iterrows():
+    for values in frame.itertuples(index=False):  # not iterrows: it turns a row of ints into floats
+        row = dict(zip(columns, values))
         cells = [cite(row[c]) if c == source_column else _cell(row[c]) for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
     return MarkdownTable("\n".join(lines), _html_table(frame, titles, source_column))

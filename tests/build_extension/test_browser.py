@@ -103,6 +103,46 @@ def test_page_renders_offline(browser, server, site, page_path):
         page.context.close()
 
 
+#: Every drawn chart's box, and every axis and legend text in it, measured against the
+#: chart and the screen: a label that runs past either edge is cut off for the reader.
+CLIPPED_TEXT = """() => {
+    const screen = document.documentElement.clientWidth, problems = [];
+    document.querySelectorAll('div[data-book-chart].is-live .book-chart-live svg.marks').forEach(svg => {
+        const box = svg.getBoundingClientRect(), id = svg.closest('div[data-book-chart]').id;
+        if (box.left < -0.5 || box.right > screen + 0.5) problems.push(`${id}: chart ${box.left}-${box.right} of ${screen}`);
+        svg.querySelectorAll('.role-axis-label text, .role-axis-title text, .role-legend-label text, .role-legend-title text')
+           .forEach(t => {
+            const r = t.getBoundingClientRect();
+            if (r.width === 0 || t.closest('[opacity="0"]') || getComputedStyle(t).opacity === '0') return;
+            if (r.left < box.left - 1 || r.right > box.right + 1 || r.right > screen + 0.5)
+                problems.push(`${id}: "${t.textContent}" at ${Math.round(r.left)}-${Math.round(r.right)}, chart ${Math.round(box.left)}-${Math.round(box.right)}`);
+        });
+    });
+    return problems;
+}"""
+
+#: A phone in portrait (an iPhone 12-15's CSS width).
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("page_path", [p for p in _pages() if p.startswith("chapters/")] + ["index.html"])
+def test_every_chart_reads_whole_on_a_phone(browser, server, site, page_path):
+    """At 390 px every chart fits the screen and no axis or legend label is cut off."""
+    page, problems = open_page(browser, f"{server}/{page_path}", viewport=PHONE)
+    try:
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        if not page.locator("div[data-book-chart]").count():
+            return
+        page.evaluate(SCROLL_TO_EVERY_CHART)
+        page.wait_for_function(ALL_CHARTS_LIVE, timeout=30_000)
+        page.wait_for_timeout(300)
+        clipped = page.evaluate(CLIPPED_TEXT)
+        assert clipped == [], f"{page_path} at 390 px: " + "; ".join(clipped)
+    finally:
+        page.context.close()
+
+
 @pytest.mark.book
 def test_timeline_filter_keeps_only_chosen_thread(browser, server, site):
     """Choosing a thread in the drop-down leaves exactly that thread's events."""
