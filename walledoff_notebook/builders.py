@@ -24,7 +24,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from walledoff_notebook.style import CATEGORY_ORDER, colour_scale
+from walledoff_notebook.style import CATEGORY_ORDER, colour, colour_scale
 from walledoff_notebook.tables import STATUS_LABELS
 
 
@@ -273,3 +273,20 @@ def status_dots(rows: pd.DataFrame, *, y: str, colour: str, colours: dict[str, s
         shape=alt.Shape(f"{shape}:N", title=None, legend=alt.Legend(columns=3)),
         tooltip=tooltip,
     ).properties(height=row_height * len(rows) + 20, title=_title(title, subtitle))
+
+
+def stated_figures(rows: pd.DataFrame, *, title: str, first: str = "2020-01-01",
+                   last: str = "2026-12-31") -> alt.Chart:
+    """User figures as stated (``data/user_numbers.csv`` rows): a dot each, no joining line.
+
+    Shape shows the definition each statement used, since the definitions differ.
+    """
+    return alt.Chart(rows.assign(millions=rows["value"] / 1e6)).mark_point(
+        filled=True, size=120, color=colour("purple")).encode(
+        x=alt.X("date:T", title=None, scale=alt.Scale(domain=[first, last]),
+                axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True)),
+        y=alt.Y("millions:Q", title="Millions (as stated)", scale=alt.Scale(zero=True)),
+        shape=alt.Shape("metric:N", title="Definition", legend=alt.Legend(orient="bottom", columns=1)),
+        tooltip=[alt.Tooltip("date:T", format="%d %b %Y"), "period:N", "metric:N", "qualifier:N",
+                 alt.Tooltip("millions:Q", format=",.1f"), "stated_by:N", "note:N"],
+    ).properties(height=170, title=title)
