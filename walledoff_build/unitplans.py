@@ -26,7 +26,7 @@ from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 
-from walledoff_build.book import TEACHING_DIR, load_yaml, toc_pages
+from walledoff_build.book import TEACHING_DIR, chapter_numbers, load_yaml, toc_pages
 from walledoff_build.reading import WORDS_PER_MINUTE, minutes, section_words
 from walledoff_notebook.paths import REPO_ROOT
 
@@ -39,13 +39,14 @@ READER_PREFIX = "reader-"
 LABEL_FIELDS = {"discuss": "discussion questions", "exercise": "exercise"}
 
 
-def book_labels(root: Path = REPO_ROOT) -> set[str]:
-    """Every ``(label)=`` in the pages of the table of contents."""
-    labels = set()
+def book_labels(root: Path = REPO_ROOT) -> dict[str, str]:
+    """Every ``(label)=`` in the pages of the table of contents, and its page."""
+    labels = {}
     for page in toc_pages(root):
         path = root / f"{page}.md"
         if path.exists():
-            labels |= set(re.findall(r"^\(([A-Za-z0-9_-]+)\)=\s*$", path.read_text(encoding="utf-8"), re.M))
+            for label in re.findall(r"^\(([A-Za-z0-9_-]+)\)=\s*$", path.read_text(encoding="utf-8"), re.M):
+                labels[label] = page
     return labels
 
 
@@ -110,8 +111,29 @@ def _links(labels: list[str]) -> str:
     return "; ".join(f"{{ref}}`{label}` ({_time([label])})" for label in labels)
 
 
+def _chapter(page: str, numbers: dict[str, int]) -> str:
+    """"Chapter 3, <link to the chapter>" (or the page's link alone outside the story part)."""
+    link = f"{{doc}}`/{page}`"
+    return f"Chapter {numbers[page]}, {link}" if page in numbers else link
+
+
+def _short(page: str, numbers: dict[str, int]) -> str:
+    """" (chapter 3)" after a link into a story chapter."""
+    return f" (chapter {numbers[page]})" if page in numbers else ""
+
+
+def _reading_lines(read: list[str], pages: dict[str, str], numbers: dict[str, int]) -> list[str]:
+    """One sub-item per chapter: its sections in the order given, each with its time."""
+    groups: dict[str, list[str]] = {}
+    for label in read:
+        groups.setdefault(pages[label], []).append(label)
+    return [f"  - {_chapter(page, numbers)}: {_links(labels)}." for page, labels in groups.items()]
+
+
 def plans_markdown() -> str:
     out = []
+    pages, figures = book_labels(), book_figures()
+    numbers = chapter_numbers(REPO_ROOT)
     for plan in load_plans():
         out += [f"(unit-plans-{plan['id']})=", f"## {plan['title']}", "", " ".join(plan["summary"].split()), ""]
         for number, session in enumerate(plan["sessions"], 1):
@@ -119,13 +141,17 @@ def plans_markdown() -> str:
             passages = [READER_PREFIX + ident for ident in session.get("passages") or []]
             out += [f"(unit-plans-{plan['id']}-{number})=",
                     f"### Session {number} (week {session['week']}): {session['title']}", ""]
-            out.append(f"- **Read before class** ({_time(read)} in all): {_links(read)}.")
+            out.append(f"- **Read before class** ({_time(read)} in all):")
+            out += _reading_lines(read, pages, numbers)
             if passages:
                 out.append(f"- **Primary passages** in the {{ref}}`reader` ({_time(passages)} in all): "
                            f"{_links(passages)}.")
-            out.append(f"- **Chart to discuss**: {{numref}}`{session['figure']}`.")
-            out.append(f"- **Discussion questions**: {{ref}}`{session['discuss']}`.")
-            out.append(f"- **Exercise**: {{ref}}`{session['exercise']}`.")
+            figure = session["figure"]
+            out.append(f"- **Chart to discuss**: {{numref}}`{figure}`{_short(figures[figure], numbers)}.")
+            discuss, exercise = session["discuss"], session["exercise"]
+            out.append(f"- **Discussion questions**: {{ref}}`the questions <{discuss}>`"
+                       f"{_short(pages[discuss], numbers)}.")
+            out.append(f"- **Exercise**: {{ref}}`{exercise}`{_short(pages[exercise], numbers)}.")
             if session.get("note"):
                 out.append(f"- **Note**: {' '.join(session['note'].split())}")
             out.append("")
