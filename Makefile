@@ -10,13 +10,14 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PIP_VERSION := 26.3
 
-.PHONY: book test browser node lab bench lock clean help pdf anchors site edition recheck
+.PHONY: book test browser node lab bench lock clean help pdf handouts anchors site edition recheck
 
 help:
 	@echo "make book   build the book into _build/html"
 	@echo "make test   run every test (installs what it needs)"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make pdf    build the printable edition into _build/pdf/book.pdf"
+	@echo "make handouts  print a two-page handout per chapter into _build/handouts/"
 	@echo "make site   build the whole site for a static host into _build/site"
 	@echo "make edition  freeze the released version into editions/ (REF=v0.2.0 for an older one)"
 	@echo "make recheck  list claims on fast-moving topics that are due for a re-check"
@@ -58,6 +59,11 @@ bench: $(STAMP) browser $(NODE_STAMP)
 # The printable edition: one HTML page of the book, printed by Chromium (about a minute).
 pdf: $(STAMP) browser
 	$(BIN)/python scripts/build_pdf.py
+
+# A two-page handout per story chapter (summary, lead chart, takeaways, discussion
+# questions, citation), printed offline by Chromium from the built book.
+handouts: book browser
+	$(BIN)/python scripts/build_handouts.py
 
 # The whole site for any static host: the book, the PDF, the notebooks, every frozen
 # edition, sitemap.xml, robots.txt and 404.html (BOOK_BASE_URL=... sets its address).

@@ -5,7 +5,9 @@
 
 1. The HTML book, as ``make book`` builds it (warnings are errors), with the
    notebooks, their archive and the data (``_build/html``).
-2. The PDF, as ``make pdf`` builds it (``scripts/build_pdf.py``).
+2. The PDF, as ``make pdf`` builds it (``scripts/build_pdf.py``), and each
+   chapter's two-page handout, as ``make handouts`` prints it
+   (``scripts/build_handouts.py``).
 3. The site (``walledoff_build.site.assemble``): the book, the PDF, every frozen
    edition from ``editions/`` with its banner, ``sitemap.xml``, ``robots.txt``
    and ``404.html``, every address made from the one site address.
@@ -35,6 +37,7 @@ from walledoff_notebook.meta import metadata  # noqa: E402
 SITE = REPO / "_build" / "site"
 HTML = REPO / "_build" / "html"
 PDF = REPO / "_build" / "pdf" / "book.pdf"
+HANDOUTS = REPO / "_build" / "handouts"
 
 
 def run(command: list[str], what: str) -> None:
@@ -53,7 +56,8 @@ def main() -> None:
     print(f"building the site for {meta.base_url} ...", flush=True)
     run([str(BIN / "jupyter-book"), "build", str(REPO), "-W", "-n", "--keep-going"], "the HTML build")
     run([sys.executable, str(REPO / "scripts" / "build_pdf.py")], "the PDF build")
-    summary = assemble(SITE, HTML, PDF, pdf_name(meta))
+    run([sys.executable, str(REPO / "scripts" / "build_handouts.py")], "the handouts")
+    summary = assemble(SITE, HTML, PDF, pdf_name(meta), handouts=HANDOUTS)
     report = recheck_report()
     (REPO / "_build" / "recheck.md").write_text(report.markdown, encoding="utf-8")
     editions = ", ".join(summary["editions"]) or "none"

@@ -25,6 +25,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 BUILD_HTML = REPO / "_build" / "html"
 PDF = REPO / "_build" / "pdf" / "book.pdf"
+#: The chapters' two-page handouts (``make handouts``).
+HANDOUTS = REPO / "_build" / "handouts"
 #: The published site as the tests assemble it (``make site`` writes ``_build/site``).
 PUBLISHED = REPO / "_build" / "test-site"
 #: The site's address in the tests: a path below the host, as on GitHub Pages.
@@ -128,13 +130,22 @@ def pdf_build(site) -> Path:
 
 
 @pytest.fixture(scope="session")
-def published(site, pdf_build) -> Path:
+def handouts_build(site) -> Path:
+    """The chapters' handouts, printed once per session as ``make handouts`` prints them."""
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "build_handouts.py")], cwd=REPO,
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    return HANDOUTS
+
+
+@pytest.fixture(scope="session")
+def published(site, pdf_build, handouts_build) -> Path:
     """The whole site, assembled as ``make site`` does from this session's builds."""
     from walledoff_build.citebox import pdf_name
     from walledoff_build.site import assemble
     from walledoff_notebook.meta import metadata
 
-    assemble(PUBLISHED, site, pdf_build, pdf_name(metadata()))
+    assemble(PUBLISHED, site, pdf_build, pdf_name(metadata()), handouts=handouts_build)
     return PUBLISHED
 
 

@@ -9,6 +9,9 @@ One module per feature; ``_config.yml`` lists each one as an extension:
   outputs are cleared and every page is read again;
 * :mod:`~walledoff_build.charts`    the figure under every chart, drawn from the
   marker a notebook emits; the offline Vega runtime; the chart script;
+* :mod:`~walledoff_build.figures`   figures numbered per chapter ("Figure 3.2");
+* :mod:`~walledoff_build.reading`   reading times from each page's prose, at the top
+  of every chapter;
 * :mod:`~walledoff_build.myst_outputs` MyST tables a notebook emits, parsed with citations;
 * :mod:`~walledoff_build.offline`   no third-party loads, deferred scripts, icons,
   meta descriptions, ARIA repairs;
@@ -17,6 +20,7 @@ One module per feature; ``_config.yml`` lists each one as an extension:
 * :mod:`~walledoff_build.glossary`  the glossary page and first-use links;
 * :mod:`~walledoff_build.passages`  the primary-source reader, printed from ``data/passages.csv``;
 * :mod:`~walledoff_build.guide`     the teacher's guide, assembled from the chapters;
+* :mod:`~walledoff_build.unitplans` unit plans, from ``teaching/unit_plans.yml``;
 * :mod:`~walledoff_build.citebox`   "Cite this chapter" boxes;
 * :mod:`~walledoff_build.pages`     the licence footer and the print title page;
 * :mod:`~walledoff_build.downloads` notebooks, the archive and the data, in the site;

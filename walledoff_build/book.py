@@ -73,3 +73,18 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 def slug(text: str) -> str:
     """``what-you-will-learn`` for "What you will learn"."""
     return _SLUG.sub("-", text.lower()).strip("-")
+
+
+#: The caption of the part of ``_toc.yml`` whose pages are numbered chapters.
+STORY_PART = "The story"
+
+
+def chapter_numbers(confdir) -> dict[str, int]:
+    """``{"chapters/law": 3, ...}``: each page of the story part, numbered from 1 in
+    ``_toc.yml`` order (figures are numbered per chapter: Figure 3.2)."""
+    toc = yaml.safe_load((Path(confdir) / "_toc.yml").read_text(encoding="utf-8"))
+    for part in toc.get("parts", []):
+        if part.get("caption") == STORY_PART:
+            files = [re.sub(r"\.(md|ipynb)$", "", e["file"]) for e in part.get("chapters", []) if "file" in e]
+            return {page: number for number, page in enumerate(files, 1)}
+    return {}

@@ -4,7 +4,8 @@ Built from ``book.yml`` (through :mod:`walledoff_notebook.meta`): the page's
 two addresses (its stable address in this version's frozen edition, whose
 text never changes, and its current address, which always shows the newest
 edition), the DOI once ``book.yml`` has one, an APA reference and a BibTeX
-entry citing the stable address, the stable address of each section, links to
+entry citing the stable address, the stable address of each section and of each numbered figure
+(:mod:`walledoff_build.figures`), links to
 download the page as a notebook, everything as one archive and the whole book
 as a PDF, and, when ``book.yml`` names the public repository, links to run the
 chapter online (:mod:`walledoff_build.online`). When the text has changed
@@ -23,6 +24,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from walledoff_build.book import NOTEBOOK_DIR, archive_name, is_notebook, notebook_name, slug, toc_pages
+from walledoff_build.figures import page_figures
 from walledoff_build.online import online_links_html
 from walledoff_build.urls import site_relative
 from walledoff_notebook.meta import BookMeta, apa_html, bibtex, metadata
@@ -98,6 +100,15 @@ def cite_box_html(app: Sphinx, docname: str, doctree) -> str:
     if section_items:
         parts.append(f'<details class="book-cite-sections"><summary>Stable address of each section '
                      f'({section_items.count("<li>")})</summary><ul>{section_items}</ul></details>')
+    figures = page_figures(env, docname, doctree)
+    if figures:
+        figure_items = "".join(
+            f'<li><a href="#{html.escape(ident)}">Figure {html.escape(number)}</a> '
+            f'({html.escape(title)}): '
+            f'<code class="book-cite-url">{html.escape(meta.edition_url(page, ident))}</code></li>'
+            for number, ident, title in figures)
+        parts.append(f'<details class="book-cite-figures"><summary>Stable address of each figure '
+                     f'({len(figures)})</summary><ul>{figure_items}</ul></details>')
     pdf = pdf_name(meta)
     parts.append(f'<p class="book-downloads book-pdf"><strong>Print or read offline:</strong> '
                  f'<a href="{site_relative(docname, pdf)}" download="{pdf}" type="application/pdf">'

@@ -8,7 +8,8 @@ three sections from the chapter's parsed document (not from its source text):
 worked answer collapsed as it is in the chapter. Numbers glued in a chapter,
 its citations and its charts therefore appear in the guide exactly as in the
 chapter. The guide page is read after every chapter, and again whenever a
-chapter or the class plans change.
+chapter or the class plans change. Each story chapter's entry links its
+two-page handout (``make handouts``, ``scripts/build_handouts.py``).
 
 sphinx-exercise numbers and hides exercises but does not collect them from
 other pages into one; hence this module.
@@ -25,8 +26,21 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from walledoff_build.book import CLASSES_FILE, TEACHING_DIR, is_notebook, load_yaml, toc_pages
+from walledoff_build.book import (CLASSES_FILE, TEACHING_DIR, chapter_numbers, is_notebook,
+                                  load_yaml, toc_pages)
 from walledoff_build.quizzes import load_quiz, question_label, quiz_file
+from walledoff_build.urls import site_relative
+from walledoff_notebook.paths import REPO_ROOT
+
+#: Where ``make handouts`` (scripts/build_handouts.py) puts each chapter's handout in the site.
+HANDOUT_DIR = "handouts"
+#: The chapters that have a handout: the story part of ``_toc.yml``.
+HANDOUT_CHAPTERS = {page.rsplit("/", 1)[-1] for page in chapter_numbers(REPO_ROOT)}
+
+
+def handout_name(chapter: str) -> str:
+    """``law.pdf``: a chapter's handout in ``_build/handouts/`` and the site's ``handouts/``."""
+    return f"{chapter}.pdf"
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +156,11 @@ def _plan_lines(name: str, page: str, plan: dict, title: str) -> list[str]:
     minutes = (f"Class time: about **{plan['minutes']} minutes**." if plan.get("minutes")
                else "Class time: not yet planned (add it to `teaching/classes.yml`).")
     lines = [f"({name}-guide)=", f"## {title}", "", f"Chapter: {{doc}}`/{page}`. {minutes}", ""]
+    if name in HANDOUT_CHAPTERS:
+        href = site_relative(GUIDE_PAGE, f"{HANDOUT_DIR}/{handout_name(name)}")
+        lines += [f'Handout: <a class="book-handout" href="{href}" download="{handout_name(name)}" '
+                  f'type="application/pdf">two printed pages ({handout_name(name)})</a>: the summary, '
+                  f'the lead chart, the key takeaways, the discussion questions and the citation.', ""]
     if plan.get("note"):
         lines += [" ".join(str(plan["note"]).split()), ""]
     return lines

@@ -60,6 +60,11 @@ def _config_inited(app: Sphinx, config) -> None:
     subs = dict(getattr(config, "myst_substitutions", {}) or {})
     subs.update({"book_version": meta.version, "book_date": meta.date_released,
                  "book_title": meta.title})
+    from walledoff_build.citebox import pdf_name
+
+    pdf = pdf_name(meta)  # at the top of the site (``make site``), beside the landing page
+    subs["book_pdf_link"] = (f'<a class="book-pdf-link" href="{pdf}" download="{pdf}" '
+                             f'type="application/pdf">the whole book as a PDF ({pdf})</a>')
     config.myst_substitutions = subs
 
 

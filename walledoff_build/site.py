@@ -178,8 +178,12 @@ def _unserved(html_dir: Path):
     return ignore
 
 
-def assemble(target: Path, html_dir: Path, pdf: Path | None, pdf_name: str) -> dict:
-    """Put the whole site into ``target``; return what went in (for the build summary)."""
+def assemble(target: Path, html_dir: Path, pdf: Path | None, pdf_name: str,
+             handouts: Path | None = None) -> dict:
+    """Put the whole site into ``target``; return what went in (for the build summary).
+
+    ``handouts`` is the folder of the chapters' two-page PDFs (``make handouts``),
+    served as ``handouts/``, where the teacher's guide links them."""
     meta = metadata()
     target, html_dir = Path(target), Path(html_dir)
     if target.exists():
@@ -187,6 +191,8 @@ def assemble(target: Path, html_dir: Path, pdf: Path | None, pdf_name: str) -> d
     shutil.copytree(html_dir, target, ignore=_unserved(html_dir))
     if pdf is not None:
         shutil.copy2(pdf, target / pdf_name)
+    if handouts is not None:
+        shutil.copytree(handouts, target / "handouts")
     current = current_book(target, meta)
     editions = load_editions()
     for edition in editions:
