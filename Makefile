@@ -10,10 +10,11 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PIP_VERSION := 26.3
 
-.PHONY: book test browser node lab bench lock clean help pdf handouts anchors site edition recheck
+.PHONY: book check test browser node lab bench lock clean help pdf handouts anchors site edition recheck
 
 help:
 	@echo "make book   build the book into _build/html"
+	@echo "make check  check the data and the bibliography alone (seconds)"
 	@echo "make test   run every test (installs what it needs)"
 	@echo "make lab    open the chapters in JupyterLab"
 	@echo "make pdf    build the printable edition into _build/pdf/book.pdf"
@@ -33,6 +34,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# The data package and references.bib alone: one line per problem (file, row, column, value).
+check: $(STAMP)
+	@$(BIN)/python -m walledoff_notebook.check
 
 # The browser tests need Debian's Chromium; install it when we can, or say how.
 browser:

@@ -38,7 +38,8 @@ from sphinx.util import logging
 
 from walledoff_build.book import SITE_DATA_DIR
 from walledoff_build.urls import site_relative
-from walledoff_notebook.figures import CHART_MIME, MARKER_VERSION, VEGALITE_MIME, svg_size
+from walledoff_notebook.figures import (CHART_MIME, JUPYTERLAB_VEGALITE_MIME, MARKER_VERSION,
+                                        VEGALITE_MIME, svg_size)
 from walledoff_notebook.meta import metadata
 from walledoff_notebook.package import resource, table_licence
 
@@ -143,7 +144,7 @@ class ChartMimeRenderer:
         if data.mime_type == CHART_MIME and not inline:
             marker = data.content if isinstance(data.content, dict) else json.loads(data.string)
             return chart_nodes(renderer.renderer, marker, data.cell_metadata, data.line or 0) or []
-        if (data.mime_type in (VEGALITE_MIME, "image/svg+xml")
+        if (data.mime_type in (VEGALITE_MIME, JUPYTERLAB_VEGALITE_MIME, "image/svg+xml")
                 and (data.output_metadata or {}).get(data.mime_type, {}).get("walledoff") == "notebook"):
             return []  # the notebook's own view of a chart the marker draws
         return None

@@ -2,7 +2,8 @@
 
 After an HTML build, ``data/`` is copied into the site as-is (so "Get the
 data" under a chart downloads the very CSV it was drawn from), each notebook
-chapter is written as ``notebooks/<name>.ipynb`` (clean: no outputs), and all
+chapter is written as ``notebooks/<name>.ipynb`` (plain Jupyter Markdown with the
+build's outputs: :mod:`walledoff_build.notebook_export`), and all
 of them, with the data, the notebook library and the pins, go into one zip.
 No maintained extension packages MyST notebooks for download, hence this module.
 """
@@ -17,37 +18,62 @@ from sphinx.application import Sphinx
 
 from walledoff_build.book import NOTEBOOK_DIR, SITE_DATA_DIR, archive_name, is_notebook, notebook_name
 from walledoff_notebook.meta import apa, metadata
+
+#: What the notebooks need, and nothing from the build or the tests.
+NOTEBOOK_REQUIREMENTS = "requirements-notebooks.txt"
 from walledoff_notebook.paths import data_dir
 
-#: Files and folders (from the repository) that make the archive runnable.
-ARCHIVE_FILES = ["README.md", "LICENSE", "CITATION.cff", "book.yml", "requirements.txt",
-                 "requirements.in", "pyproject.toml"]
+#: Files and folders (from the repository) that make the archive runnable: the notebook
+#: library, the data, the book's metadata (read by the library) and the slim requirements.
+ARCHIVE_FILES = ["LICENSE", "CITATION.cff", "book.yml", NOTEBOOK_REQUIREMENTS]
 ARCHIVE_DIRS = ["data", "walledoff_notebook"]
+#: Where myst-nb writes the notebooks it executed (beside the HTML folder).
+EXECUTED_DIR = "jupyter_execute"
 
 
-def _clean_notebook(path: Path, docname: str):
+def _context(app: Sphinx, docname: str):
+    """What the converter needs from this build: glued values, labels, titles, figure numbers."""
+    import json
+
+    from walledoff_build.notebook_export import Context
+
+    executed = Path(app.outdir).parent / EXECUTED_DIR
+    glue_file = executed / f"{docname}.glue.json"
+    glue = {}
+    if glue_file.exists():
+        for name, output in json.loads(glue_file.read_text(encoding="utf-8")).items():
+            glue[name] = output.get("data", {}).get("text/plain", "")
+    std = app.env.get_domain("std")
+    labels = {label: (doc, anchor, title) for label, (doc, anchor, title) in std.labels.items()}
+    for label, (doc, anchor) in std.anonlabels.items():
+        labels.setdefault(label, (doc, anchor, app.env.titles[doc].astext() if doc in app.env.titles
+                                  else label))
+    numbers = {}
+    for figtype in app.env.toc_fignumbers.get(docname, {}).values():
+        for figure_id, number in figtype.items():
+            numbers[figure_id] = ".".join(str(n) for n in number)
+    titles = {doc: title.astext() for doc, title in app.env.titles.items()}
+    return Context(docname=docname, glue=glue, labels=labels, titles=titles, fignumbers=numbers)
+
+
+def _download_notebook(app: Sphinx, path: Path, docname: str):
+    """The chapter as a notebook that reads like its page (walledoff_build.notebook_export).
+
+    It starts from the notebook this build executed, so the download opens with
+    the page's outputs: numbers in the text, live charts, tables.
+    """
     import jupytext
     import nbformat
 
-    meta = metadata()
-    notebook = jupytext.read(path)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    intro = nbformat.v4.new_markdown_cell(
-        f"*From **{meta.title}**, version {meta.version} ({meta.date_released}); "
-        f"generated from `{docname}.md`. Online: {meta.url(docname)}*\n\n"
-        "This notebook has no outputs: run all cells (Run > Run All Cells). It reads the book's "
-        "tables in `../data/` through the `walledoff_notebook` package, so keep it in the `chapters/` folder "
-        f"of the archive `{archive_name()}` (or of the book's repository) and install the "
-        "pinned packages first: `pip install -r requirements.txt && pip install -e .` from the "
-        "archive's top folder. Cells tagged `remove-cell` are hidden in the book but needed here; "
-        "cells tagged `hide-cell` hold worked answers.\n\n"
-        f"Text: {meta.licences['text']['name']}; code: {meta.licences['code']['name']}.")
-    notebook.cells.insert(0, intro)
+    from walledoff_build.notebook_export import convert
+
+    executed = Path(app.outdir).parent / EXECUTED_DIR / f"{docname}.ipynb"
+    notebook = (nbformat.read(executed, as_version=4) if executed.exists()
+                else jupytext.read(path))
     notebook.metadata.pop("jupytext", None)
-    notebook.metadata.setdefault("kernelspec", {"display_name": "Python 3", "language": "python",
-                                                "name": "python3"})
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
+                                       "name": "python3"}
+    notebook = convert(notebook, _context(app, docname))
     nbformat.validate(notebook)
     return notebook
 
@@ -73,7 +99,7 @@ def write_downloads(app: Sphinx, exception) -> None:
     for docname in app.env.book_toc_pages:
         path = source / f"{docname}.md"
         if path.exists() and is_notebook(path):
-            notebook = _clean_notebook(path, docname)
+            notebook = _download_notebook(app, path, docname)
             target = nb_dir / notebook_name(docname)
             nbformat.write(notebook, target)
             notebooks[docname] = target
@@ -90,16 +116,42 @@ def write_downloads(app: Sphinx, exception) -> None:
                     archive.write(path, f"{top}/{folder}/{path.relative_to(base)}")
         for docname, path in notebooks.items():
             archive.write(path, f"{top}/chapters/{path.name}")
-        archive.writestr(f"{top}/RUN-THE-NOTEBOOKS.txt", (
-            f"{meta.title}, version {meta.version} ({meta.date_released})\n\n"
-            "To run the chapters as notebooks (Python 3.11):\n\n"
-            "    python3.11 -m venv .venv\n"
-            "    .venv/bin/pip install -r requirements.txt\n"
-            "    .venv/bin/pip install --no-deps -e .\n"
-            "    .venv/bin/pip install jupyterlab==4.6.6\n"
-            "    .venv/bin/jupyter lab chapters/\n\n"
-            "Open a chapter's .ipynb and run all cells. The notebooks read only data/.\n"
-            f"Cite: {apa(meta)}\n"))
+        archive.writestr(f"{top}/README.md", archive_readme(sorted(
+            f"chapters/{path.name}" for path in notebooks.values())))
+
+
+def archive_readme(notebooks: list[str]) -> str:
+    """The archive's README: what is in it and how to run it, with nothing it does not hold."""
+    meta = metadata()
+    listing = "\n".join(f"- `{name}`" for name in notebooks)
+    return (
+        f"# {meta.title}: the chapters as notebooks\n\n"
+        f"Version {meta.version} ({meta.date_released}). The book online: {meta.url()}\n\n"
+        "## Run the notebooks (Python 3.11)\n\n"
+        "In this folder:\n\n"
+        "```\npython3.11 -m venv .venv\n"
+        f".venv/bin/pip install -r {NOTEBOOK_REQUIREMENTS}\n"
+        ".venv/bin/jupyter lab chapters/\n```\n\n"
+        "(On Windows: `py -3.11 -m venv .venv`, then `.venv\\Scripts\\pip` and "
+        "`.venv\\Scripts\\jupyter`.) Open a chapter and run all cells (Run > Run All Cells). "
+        f"`{NOTEBOOK_REQUIREMENTS}` installs pandas, Altair, JupyterLab and what the notebook "
+        "library needs (vl-convert, Frictionless, pybtex, PyYAML): nothing from the book's build "
+        "or tests. The notebook library is not installed and is not on PyPI: each notebook finds "
+        "it in `walledoff_notebook/`, one level above `chapters/`, so keep the folders together.\n\n"
+        "Each notebook opens with the outputs the book was built with. Charts are live in "
+        "JupyterLab, drawn by its own renderer, offline; other viewers show a static image.\n\n"
+        "## What is here\n\n"
+        f"{listing}\n"
+        "- `data/`: every table the chapters draw from (CSV), `datapackage.json` (the schema of "
+        "each) and `references.bib` (every source)\n"
+        "- `walledoff_notebook/`: the notebook library the chapters import (load a table, draw a "
+        "chart, look up a source)\n"
+        f"- `{NOTEBOOK_REQUIREMENTS}`: what the notebooks need\n"
+        "- `book.yml`: the book's title, version and licences, read by the library\n"
+        "- `LICENSE`, `CITATION.cff`: the licences, and how to cite the book\n\n"
+        "If you change a table, check it alone with "
+        "`.venv/bin/python -m walledoff_notebook.check` (run in this folder).\n\n"
+        f"Cite: {apa(meta)}\n")
 
 
 def setup(app: Sphinx) -> dict:

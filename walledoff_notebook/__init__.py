@@ -21,12 +21,32 @@ A chapter needs only::
     from walledoff_notebook import load, figure, claims_table, keys_in
 """
 
-from walledoff_notebook.data import DataError, load, validate_package
-from walledoff_notebook.figures import Figure, figure
-from walledoff_notebook.glue import glue
-from walledoff_notebook.sources import SourceError, get_source, keys_in, source_line
-from walledoff_notebook.style import PALETTE, THEME_COLOURS, colour, colour_scale, theme_scale
-from walledoff_notebook.tables import claims, claims_table, markdown_table
+#: What the notebook library needs (import name: package to install), all in
+#: requirements-notebooks.txt; a missing one fails here, naming the file to install.
+NEEDS = {"pandas": "pandas", "altair": "altair", "vl_convert": "vl-convert-python",
+         "frictionless": "frictionless", "pybtex": "pybtex", "yaml": "PyYAML"}
+
+
+def _check_needs() -> None:
+    import importlib.util
+
+    missing = [package for name, package in NEEDS.items() if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ImportError(
+            "The book's notebook library (walledoff_notebook) needs " + ", ".join(missing)
+            + ". Install what the notebooks need, from the archive's top folder: "
+            "`pip install -r requirements-notebooks.txt` (pandas, Altair, JupyterLab and the "
+            "library's own needs; nothing from the book's build).")
+
+
+_check_needs()
+
+from walledoff_notebook.data import DataError, load, validate_package  # noqa: E402
+from walledoff_notebook.figures import Figure, figure  # noqa: E402
+from walledoff_notebook.glue import glue  # noqa: E402
+from walledoff_notebook.sources import SourceError, get_source, keys_in, source_line  # noqa: E402
+from walledoff_notebook.style import PALETTE, THEME_COLOURS, colour, colour_scale, theme_scale  # noqa: E402
+from walledoff_notebook.tables import claims, claims_table, markdown_table  # noqa: E402
 
 __all__ = [
     "DataError",

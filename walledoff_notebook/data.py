@@ -9,14 +9,15 @@ column, so a malformed row stops the build instead of drawing a wrong chart.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from frictionless import Package
 
-from walledoff_notebook.package import DataError, resource as _resource_of, table_names
-from walledoff_notebook.paths import data_dir, display_path
+from walledoff_notebook.package import DESCRIPTOR, DataError, resource as _resource_of, table_names
+from walledoff_notebook.paths import REPO_ROOT, data_dir, display_path
 from walledoff_notebook.sources import SourceError, bibliography, split_keys
 
 #: The column that holds source keys in every table.
@@ -34,7 +35,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = [self.path]
-        if self.line is not None:
+        if self.line == 1:
+            where.append("line 1 (the header)")
+        elif self.line is not None:
             where.append(f"row {self.line - 1} (line {self.line})")
         if self.column:
             where.append(f"column {self.column!r}")
@@ -50,6 +53,9 @@ def _schema_problems(folder: Path, name: str) -> list[Problem]:
         return [Problem(shown, "the file is missing")]
     if not path.read_text(encoding="utf-8").strip():
         return [Problem(shown, "the file is empty: it needs a header row and data rows")]
+    found = _header_problems(path, resource["schema"])
+    if found:  # row checks match columns by position: after a header problem they mislead
+        return found
     package = Package({"resources": [resource]}, basepath=str(folder))
     report = package.validate()
     problems = []
@@ -64,6 +70,47 @@ def _schema_problems(folder: Path, name: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _header_problems(path: Path, schema: dict) -> list[Problem]:
+    """Check the header row by name, before any row: a missing, renamed or moved column.
+
+    Frictionless matches columns by position, so one dropped column would blame
+    every column after it in every row. This check names the column first, in
+    one line, and a table with a header but no rows says so (a chapter would
+    otherwise fail later, far from the cause).
+    """
+    shown = display_path(path)
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+    header = [cell.strip() for cell in rows[0]]
+    expected = [f["name"] for f in schema["fields"]]
+    missing = [name for name in expected if name not in header]
+    unknown = [name for name in header if name not in expected]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    said = []
+    if missing:
+        said.append(_names("column", missing) + (" is" if len(missing) == 1 else " are") + " missing")
+    if unknown:
+        said.append(_names("column", unknown) + (" is" if len(unknown) == 1 else " are")
+                    + " not in the schema" + (" (renamed?)" if missing else ""))
+    if repeated:
+        said.append(_names("column", repeated) + " appears more than once")
+    if not said and header != expected:
+        said.append("the columns are in a different order from the schema")
+    if said:
+        descriptor = display_path(path.parent / DESCRIPTOR)
+        return [Problem(shown, "; ".join(said) + f" (the schema in {descriptor} expects: "
+                        + ", ".join(expected) + ")", line=1)]
+    if len(rows) == 1:
+        return [Problem(shown, "the table has a header but no data rows: every table needs at "
+                        "least one row (chapters draw from it)")]
+    return []
+
+
+def _names(what: str, names: list[str]) -> str:
+    """``column 'region'`` or ``columns 'region', 'theme'``."""
+    return (what if len(names) == 1 else what + "s") + " " + ", ".join(repr(n) for n in names)
 
 
 def _explain(error) -> str:
@@ -84,8 +131,8 @@ def _source_problems(path: Path, frame: pd.DataFrame) -> list[Problem]:
         return []
     try:
         known = bibliography()
-    except SourceError as exc:
-        return [Problem(display_path(path), f"cannot check sources: {exc}")]
+    except SourceError as exc:  # the bibliography's own problems, each on its line
+        return str(exc).splitlines()
     problems = []
     for index, cell in frame[SOURCE_COLUMN].items():
         for key in split_keys(cell):
@@ -116,18 +163,44 @@ def problems(name: str, folder: Path | None = None) -> list[Problem]:
     return _check(name, folder or data_dir())[0]
 
 
-def _raise(found: list[Problem], what: str) -> None:
-    """Raise one :class:`DataError` listing every problem."""
+def check_hint() -> str:
+    """The command that checks the data alone: ``make check`` in the repository."""
+    if (REPO_ROOT / "Makefile").exists():
+        return "run `make check` to check the data alone"
+    return "run `python -m walledoff_notebook.check` to check the data alone"
+
+
+def _raise(found: list, what: str) -> None:
+    """Raise one :class:`DataError`: the first problem is its first line, one problem a line."""
     if found:
-        lines = "\n".join(f"  - {p}" for p in found)
-        raise DataError(f"{what} is not valid ({len(found)} problem(s)):\n{lines}")
+        lines = "\n".join(str(p) for p in found)
+        count = f"{len(found)} problem" + ("s" if len(found) != 1 else "")
+        raise DataError(f"{lines}\n({count} in {what}; {check_hint()})")
+
+
+def package_problems(folder: Path | None = None) -> list:
+    """Everything wrong with the data package: the bibliography once, then every table."""
+    folder = folder or data_dir()
+    found: list = []
+    try:
+        bibliography()
+        sources_checkable = True
+    except SourceError as exc:  # reported once here, not once per table
+        found.extend(str(exc).splitlines())
+        sources_checkable = False
+    for name in table_names(folder):
+        schema_found = _schema_problems(folder, name)
+        found.extend(schema_found)
+        if not schema_found and sources_checkable:
+            resource = _resource_of(name, folder)
+            found.extend(_source_problems(folder / resource["path"], _raw(folder, resource)))
+    return found
 
 
 def validate_package(folder: Path | None = None) -> None:
     """Check every table in the data package; raise :class:`DataError` on any problem."""
     folder = folder or data_dir()
-    found = [p for name in table_names(folder) for p in problems(name, folder)]
-    _raise(found, f"the data package in {display_path(folder)}")
+    _raise(package_problems(folder), f"the data package in {display_path(folder)}")
 
 
 _PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}

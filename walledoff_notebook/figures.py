@@ -41,8 +41,19 @@ CHART_MIME = "application/vnd.walledoff.chart+json"
 MARKER_VERSION = 1
 #: Extra height reserved for each input control (drop-down) bound to a chart.
 CONTROL_HEIGHT = 34
-#: The Vega-Lite mime type JupyterLab draws (v6 for Altair 6).
+#: The Vega-Lite mime type of Altair's own version (v6 for Altair 6).
 VEGALITE_MIME = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
+#: The newest Vega-Lite mime type JupyterLab 4 draws itself, offline (its renderer bundles
+#: Vega-Lite 5 and knows no v6 type: given only v6 it falls back to the static image).
+#: Altair 6's specs are valid Vega-Lite 5 (the notebook test compiles each one as 5.21).
+JUPYTERLAB_VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+VEGALITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+
+
+def live_bundle(spec: dict) -> dict:
+    """The chart for notebooks: Altair's own Vega-Lite type, and the v5 type JupyterLab draws."""
+    return {VEGALITE_MIME: spec,
+            JUPYTERLAB_VEGALITE_MIME: {**spec, "$schema": VEGALITE_V5_SCHEMA}}
 
 
 def json_safe(value):
@@ -179,13 +190,13 @@ class Figure:
                          if self.subtitle else self.title}
         data = {
             CHART_MIME: self.marker(),
-            VEGALITE_MIME: json_safe(notebook_spec),
+            **live_bundle(json_safe(notebook_spec)),
             "image/svg+xml": self.svg,
             "text/plain": f"<chart: {self.title}>",
         }
-        # the build draws the marker; these two are for notebooks only
-        metadata = {VEGALITE_MIME: {"walledoff": "notebook"},
-                    "image/svg+xml": {"walledoff": "notebook"}}
+        # the build draws the marker; the others are for notebooks only
+        metadata = {mime: {"walledoff": "notebook"}
+                    for mime in (VEGALITE_MIME, JUPYTERLAB_VEGALITE_MIME, "image/svg+xml")}
         return data, metadata
 
     def save(self, path) -> None:
@@ -234,7 +245,7 @@ def _offline_renderer(spec: dict, **metadata) -> dict:
 
     Altair's default renderer writes HTML that fetches Vega from a public CDN.
     """
-    return {VEGALITE_MIME: spec, "image/svg+xml": static_svg(spec),
+    return {**live_bundle(spec), "image/svg+xml": static_svg(spec),
             "text/plain": "<Altair chart: wrap it in walledoff_notebook.figure for the book>"}
 
 

@@ -192,22 +192,62 @@ def _entry_problems(key: str, fields) -> list[str]:
     return problems
 
 
+#: Where an entry starts: ``@online{key,`` at the start of a line.
+ENTRY_START = re.compile(r"^@\s*(\w+)\s*[{(]\s*([^,\s]*)", re.M)
+
+
+def entry_lines(text: str) -> list[tuple[int, str, int]]:
+    """``(line, key, offset)`` of every entry in a BibTeX text, in file order."""
+    return [(text.count("\n", 0, m.start()) + 1, m.group(2), m.start())
+            for m in ENTRY_START.finditer(text) if m.group(1).lower() not in ("comment", "string", "preamble")]
+
+
+def _syntax_problem(where: str, text: str, exc: Exception) -> str:
+    """Name the entry a BibTeX syntax error is really in, and its first line.
+
+    pybtex reads on past a missing brace or comma and reports a line in a later
+    entry; parsing each entry on its own finds the one that is broken.
+    """
+    from pybtex.database import parse_string
+
+    starts = entry_lines(text)
+    for index, (line, key, offset) in enumerate(starts):
+        end = starts[index + 1][2] if index + 1 < len(starts) else len(text)
+        try:
+            parse_string(text[offset:end], bib_format="bibtex")
+        except Exception as inner:  # noqa: BLE001 - pybtex raises several kinds
+            said = re.sub(r"^syntax error in line \d+: ", "", str(inner))
+            return (f"{where}, line {line}: entry {key!r} is not valid BibTeX ({said}): "
+                    "look for a missing comma after a field, or a missing closing brace")
+    return f"{where}: {exc}"
+
+
 @lru_cache(maxsize=4)
 def _read(path: Path) -> dict[str, Source]:
     """Parse and check the bibliography at ``path`` (cached per path)."""
     where = display_path(path)
     if not path.exists():
         raise SourceError(f"{where}: the bibliography file is missing")
+    text = path.read_text(encoding="utf-8")
+    first_line = {}
+    for line, key, _ in entry_lines(text):
+        if key in first_line:
+            raise SourceError(f"{where}, line {line}: entry {key!r} repeats the key of the entry "
+                              f"at line {first_line[key]}: every key names one work")
+        first_line[key] = line
     try:
         bib = parse_file(str(path), bib_format="bibtex")
-    except BibliographyDataError as exc:  # e.g. a repeated key
+    except BibliographyDataError as exc:
         raise SourceError(f"{where}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - pybtex's syntax errors (TokenRequired ...)
+        raise SourceError(_syntax_problem(where, text, exc)) from exc
     problems, sources = [], {}
     for key, entry in bib.entries.items():
         fields = {name.lower(): value for name, value in entry.fields.items()}
         found = _entry_problems(key, fields)
         if found:
-            problems.extend(found)
+            at = f"{where}, line {first_line[key]}: " if key in first_line else f"{where}: "
+            problems.extend(at + problem for problem in found)
             continue
         keywords = {k.strip().lower() for k in fields.get("keywords", "").split(",")}
         sources[key] = Source(
@@ -228,7 +268,7 @@ def _read(path: Path) -> dict[str, Source]:
             maintnote=_plain(fields.get("maintnote", "")),
         )
     if problems:
-        raise SourceError(f"{where}: " + "; ".join(problems))
+        raise SourceError("\n".join(problems))
     return sources
 
 

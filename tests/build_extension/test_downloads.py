@@ -22,7 +22,8 @@ from walledoff_build.book import NOTEBOOK_DIR, archive_name, notebook_name
 
 @pytest.mark.book
 @pytest.mark.parametrize("page", NOTEBOOKS)
-def test_each_chapter_downloads_as_a_valid_clean_notebook(site, page):
+def test_each_chapter_downloads_as_a_valid_notebook_with_the_pages_code(site, page):
+    """The chapter's code cells, after one cell that checks what the notebook needs."""
     import jupytext
 
     path = site / NOTEBOOK_DIR / notebook_name(page)
@@ -30,10 +31,14 @@ def test_each_chapter_downloads_as_a_valid_clean_notebook(site, page):
     nbformat.validate(notebook)
     assert notebook.nbformat == 4 and notebook.metadata["kernelspec"]["name"] == "python3"
     code = [c for c in notebook.cells if c.cell_type == "code"]
-    assert all(not c.outputs for c in code), "the notebook should be clean (no outputs)"
     source = [c for c in jupytext.read(REPO / f"{page}.md").cells if c.cell_type == "code"]
-    assert [c.source for c in code] == [c.source for c in source]
+    assert [c.source for c in code[1:]] == [c.source for c in source]
+    assert "import walledoff_notebook" in code[0].source
     assert META.version in notebook.cells[0].source
+    for cell in code:  # the build's outputs, minus what only the build reads
+        for output in cell.outputs:
+            assert "application/vnd.walledoff.chart+json" not in output.get("data", {})
+            assert "scrapbook" not in output.get("metadata", {})
 
 
 @pytest.mark.book
@@ -44,10 +49,12 @@ def test_archive_holds_every_notebook_with_data_and_code(site):
     top = f"walled-off-{META.version}/"
     for page in NOTEBOOKS:
         assert f"{top}chapters/{notebook_name(page)}" in names
-    for required in ("requirements.txt", "pyproject.toml", "book.yml", "walledoff_notebook/__init__.py",
+    for required in ("requirements-notebooks.txt", "book.yml", "walledoff_notebook/__init__.py",
                      "walledoff_notebook/meta.py", "data/datapackage.json", "data/references.bib",
-                     "RUN-THE-NOTEBOOKS.txt", "LICENSE"):
+                     "README.md", "LICENSE"):
         assert top + required in names, required
+    for build_only in ("requirements.txt", "pyproject.toml", "Makefile"):
+        assert top + build_only not in names, build_only
     for csv in (REPO / "data").glob("*.csv"):
         assert f"{top}data/{csv.name}" in names
 

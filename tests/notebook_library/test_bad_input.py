@@ -67,10 +67,45 @@ def test_unknown_source_key_names_file_row_and_column(broken_data):
     assert "nosuchsource2099" in message
 
 
-def test_missing_column_is_named(broken_data):
+def first_line(table: str) -> str:
+    return message_of(table).splitlines()[0]
+
+
+EVENTS_COLUMNS = "id, date, date_precision, region, theme, title, summary, source"
+
+
+def test_missing_column_is_named_first_in_one_line(broken_data):
     drop_column(broken_data / "events.csv", "region")
     message = message_of("events")
-    assert "events.csv" in message and "'region'" in message
+    assert message.splitlines()[0] == (
+        f"{broken_data}/events.csv, line 1 (the header): column 'region' is missing "
+        f"(the schema in {broken_data}/datapackage.json expects: {EVENTS_COLUMNS})")
+    assert len(message.splitlines()) == 2, "a dropped column is one problem, not one per cell"
+
+
+def test_renamed_column_is_named_first(broken_data):
+    path = broken_data / "events.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",region,", ",place,", 1), encoding="utf-8")
+    assert first_line("events") == (
+        f"{broken_data}/events.csv, line 1 (the header): column 'region' is missing; column "
+        f"'place' is not in the schema (renamed?) (the schema in {broken_data}/datapackage.json "
+        f"expects: {EVENTS_COLUMNS})")
+
+
+def test_header_only_table_says_it_has_no_rows(broken_data):
+    path = broken_data / "events.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert first_line("events") == (
+        f"{broken_data}/events.csv: the table has a header but no data rows: every table needs "
+        "at least one row (chapters draw from it)")
+
+
+def test_error_ends_with_the_command_that_checks_the_data_alone(broken_data):
+    edit_cell(broken_data / "events.csv", 7, "date", "not-a-date")
+    lines = message_of("events").splitlines()
+    assert lines[0].startswith(f"{broken_data}/events.csv, row 7 (line 8), column 'date': "
+                               "value 'not-a-date'")
+    assert lines[-1] == "(1 problem in table 'events'; run `make check` to check the data alone)"
 
 
 def test_value_outside_enum_names_file_row_and_column(broken_data):
@@ -101,6 +136,79 @@ def test_whole_package_check_reports_every_table(broken_data):
     assert "events.csv" in str(caught.value) and "claims.csv" in str(caught.value)
 
 
+def _third_entry(bib):
+    """The third entry's key, its first line, and the text split around it."""
+    import re
+
+    text = bib.read_text(encoding="utf-8")
+    starts = [m for m in re.finditer(r"^@online\{([a-z0-9]+),", text, re.M)]
+    third, fourth = starts[2], starts[3]
+    line = text.count("\n", 0, third.start()) + 1
+    return third.group(1), line, text[:third.start()], text[third.start():fourth.start()], text[fourth.start():]
+
+
+def bib_first_line() -> str:
+    from walledoff_notebook.sources import bibliography
+
+    with pytest.raises(SourceError) as caught:
+        bibliography()
+    return str(caught.value).splitlines()[0]
+
+
+def test_bibliography_missing_brace_names_the_entry_and_its_line(broken_data):
+    bib = broken_data / "references.bib"
+    key, line, before, entry, after = _third_entry(bib)
+    bib.write_text(before + entry.rstrip()[:-1] + "\n\n" + after, encoding="utf-8")  # drop its "}"
+    assert bib_first_line() == (
+        f"{bib}, line {line}: entry {key!r} is not valid BibTeX (premature end of file): "
+        "look for a missing comma after a field, or a missing closing brace")
+
+
+def test_bibliography_missing_comma_names_the_entry_and_its_line(broken_data):
+    import re
+
+    bib = broken_data / "references.bib"
+    key, line, before, entry, after = _third_entry(bib)
+    broken = re.sub(r"(title = \{[^\n]*\}),", r"\1", entry, count=1)
+    bib.write_text(before + broken + after, encoding="utf-8")
+    assert bib_first_line() == (
+        f"{bib}, line {line}: entry {key!r} is not valid BibTeX ('}}' expected): "
+        "look for a missing comma after a field, or a missing closing brace")
+
+
+def test_bibliography_missing_field_names_the_entry_and_its_line(broken_data):
+    bib = broken_data / "references.bib"
+    key, line, before, entry, after = _third_entry(bib)
+    entry = "\n".join(x for x in entry.split("\n") if not x.strip().startswith("urldate"))
+    bib.write_text(before + entry + after, encoding="utf-8")
+    assert bib_first_line() == f"{bib}, line {line}: entry {key!r} has no 'urldate' field"
+    with pytest.raises(DataError) as caught:  # the package check reports it once, not per table
+        validate_package()
+    assert str(caught.value).count(key) == 1
+
+
+def test_bibliography_repeated_key_names_both_lines(broken_data):
+    bib = broken_data / "references.bib"
+    key, line, before, entry, after = _third_entry(bib)
+    total = (before + entry + after).count("\n")
+    bib.write_text(before + entry + after + "\n" + entry, encoding="utf-8")
+    assert bib_first_line() == (f"{bib}, line {total + 2}: entry {key!r} repeats the key of the "
+                                f"entry at line {line}: every key names one work")
+
+
+def test_make_check_lists_problems_and_fails(broken_data):
+    import subprocess
+    import sys
+
+    drop_column(broken_data / "events.csv", "region")
+    result = subprocess.run([sys.executable, "-m", "walledoff_notebook.check"], capture_output=True,
+                            text=True, cwd=REPO)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"The data in {broken_data}/ has 1 problem:"
+    assert lines[1].startswith(f"  {broken_data}/events.csv, line 1 (the header): column 'region' is missing")
+
+
 def test_incomplete_bibliography_entry_is_named(broken_data):
     bib = broken_data / "references.bib"
     text = bib.read_text(encoding="utf-8")
@@ -118,17 +226,21 @@ def test_incomplete_bibliography_entry_is_named(broken_data):
     assert "urldate" in str(caught.value)
 
 
-@pytest.mark.book
-def test_build_stops_on_bad_data(tmp_path):
-    """A malformed row stops the build (no chart from bad data), and says where."""
+def test_build_stops_on_bad_data_with_a_short_summary(tmp_path):
+    """A malformed row stops the build before any chapter runs, in a few lines, no traceback."""
     folder = tmp_path / "data"
     shutil.copytree(REPO / "data", folder)
     edit_cell(folder / "events.csv", 7, "date", "not-a-date")
     env = dict(__import__("os").environ, **{DATA_DIR_ENV: str(folder)})
     result = build_book(path_output=tmp_path / "out", env=env)
-    output = result.stdout + result.stderr
     assert result.returncode != 0, "the build passed with malformed data"
-    assert "events.csv" in output and "row 7 (line 8)" in output and "column 'date'" in output
+    lines = result.stderr.strip().splitlines()
+    assert lines[-3] == "The book was not built: the data has 1 problem."
+    assert lines[-2].startswith(f"  {folder}/events.csv, row 7 (line 8), column 'date': "
+                                "value 'not-a-date'")
+    assert lines[-1] == ("Fix the file named above, then run `make check` to check the data "
+                         "alone, then build again.")
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def _add_entry(bib, body: str) -> None:
