@@ -147,6 +147,82 @@ def _page_spec(spec: dict) -> dict:
     return spec
 
 
+#: Below this container width (CSS px) the live chart is laid out for a phone.
+PHONE_WIDTH = 560
+#: On a phone: the longest label a legend or a row label may take (px), and the room
+#: kept at the right edge for the last axis label, which is centred on its tick.
+PHONE_LABEL_LIMIT, PHONE_ROW_LABEL_LIMIT, EDGE_ROOM = 150, 110, 22
+#: An axis title longer than this (characters) is set on two lines.
+AXIS_TITLE_CHARACTERS = 26
+
+
+def _on_phone(phone, desktop) -> dict:
+    """A Vega signal: ``phone`` when the chart's container is narrower than a phone's."""
+    return {"signal": f"containerSize()[0] < {PHONE_WIDTH} ? {json.dumps(phone)} : {json.dumps(desktop)}"}
+
+
+def _two_lines(title: str) -> list[str]:
+    """Split a long axis title at the space nearest its middle."""
+    spaces = [i for i, ch in enumerate(title) if ch == " "]
+    if not spaces:
+        return [title]
+    cut = min(spaces, key=lambda i: abs(i - len(title) / 2))
+    return [title[:cut], title[cut + 1:]]
+
+
+def fit_phone(vega: dict) -> dict:
+    """Make a container-wide Vega chart read whole at phone width (390 px).
+
+    Vega fits the plot to its container but cannot shrink what sits around it:
+    a legend laid out in several columns, long row labels or a long axis title
+    run past the chart's edge and are cut off, and so is the last tick label
+    of a time axis, centred on a tick near the edge. On a narrow container,
+    legends go to one column and labels get a shorter limit (the full text is
+    in the tooltip and the data table); long axis titles wrap onto two lines;
+    and the right padding leaves room for the last label. Wider screens keep
+    the chart as designed.
+    """
+    config = vega.setdefault("config", {})
+    default_columns = config.get("legend", {}).get("columns")
+
+    def walk(node):
+        if isinstance(node, dict):
+            for legend in node.get("legends", []):
+                columns = legend.get("columns", default_columns)
+                if isinstance(columns, (int, float)) and columns > 1:
+                    legend["columns"] = _on_phone(1, columns)
+                elif legend.get("direction") == "horizontal" and columns is None:
+                    legend["direction"] = "vertical"
+                limit = legend.get("labelLimit", 160)
+                if isinstance(limit, (int, float)):
+                    legend["labelLimit"] = _on_phone(min(limit, PHONE_LABEL_LIMIT), limit)
+            for axis in node.get("axes", []):
+                title = axis.get("title")
+                if isinstance(title, str) and len(title) > AXIS_TITLE_CHARACTERS:
+                    axis["title"] = _two_lines(title)
+                if axis.get("orient") in ("left", "right") and axis.get("labels", True) is not False:
+                    limit = axis.get("labelLimit", 180)
+                    if isinstance(limit, (int, float)):
+                        axis["labelLimit"] = _on_phone(min(limit, PHONE_ROW_LABEL_LIMIT), limit)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(vega)
+    # Several legends on one side sit in a row by default, wider than a phone: stack them.
+    layout = config.setdefault("legend", {}).setdefault("layout", {})
+    for side in ("top", "bottom"):
+        layout.setdefault(side, {}).update({"direction": "vertical", "anchor": "start"})
+    padding = vega.get("padding", 5)
+    if isinstance(padding, (int, float)):
+        padding = {side: padding for side in ("top", "bottom", "left", "right")}
+    padding["right"] = max(padding.get("right", 5), EDGE_ROOM)
+    vega["padding"] = padding
+    return vega
+
+
 def _table_payload(table: pd.DataFrame) -> dict:
     """The data table as plain JSON: column names and rows of text (blank for missing)."""
     def cell(value):
@@ -235,9 +311,11 @@ def figure(chart: alt.TopLevelMixin, *, sources, dataset: str | None = None,
     spec = json_safe(chart.to_dict())
     title, subtitle = _pop_title(spec)
     page = _page_spec(spec)
+    vega = vlc.vegalite_to_vega(page)
+    if page.get("width") == "container":  # stacked views are drawn at a fixed width and scaled
+        vega = fit_phone(vega)
     return Figure(title=title, subtitle=subtitle, spec=spec, svg=static_svg(spec),
-                  sources=keys, table=table, dataset=dataset,
-                  vega=json_safe(vlc.vegalite_to_vega(page)))
+                  sources=keys, table=table, dataset=dataset, vega=json_safe(vega))
 
 
 def _offline_renderer(spec: dict, **metadata) -> dict:

@@ -135,3 +135,20 @@ def test_markdown_table_shows_html_in_jupyter_and_myst_to_the_book():
     data = markdown_table(pd.DataFrame({"what": ["x"], "source": keys}))._repr_mimebundle_()
     assert "{cite:p}" in data[MYST_MIME]["myst"]
     assert "{cite" not in data["text/html"] and get_source(keys[0]).short in data["text/html"]
+
+
+def test_live_charts_are_laid_out_for_a_phone_on_a_narrow_screen():
+    """Legends go to one column, row labels shorten, long axis titles wrap, the right edge has room."""
+    frame = pd.DataFrame({"when": pd.to_datetime(["2021-01-01", "2026-06-01"]),
+                          "row": ["A very long row label for a phone", "B"], "kind": ["x", "y"]})
+    chart = alt.Chart(frame).mark_point().encode(
+        x=alt.X("when:T", title="A long axis title that would run past the edge"),
+        y=alt.Y("row:N", axis=alt.Axis(labelLimit=220)),
+        color=alt.Color("kind:N", legend=alt.Legend(columns=3))).properties(title="Rows by date")
+    vega = figure(chart, sources=some_keys(), dataset="events").vega
+    text = json.dumps(vega)
+    assert "containerSize()[0] < 560 ? 1 : 3" in text  # legend columns
+    assert "containerSize()[0] < 560 ? 110 : 220" in text  # row labels
+    assert ["A long axis title that", "would run past the edge"] in [a.get("title") for a in vega["axes"]]
+    assert vega["padding"]["right"] >= 20
+    assert vega["config"]["legend"]["layout"]["bottom"]["direction"] == "vertical"
