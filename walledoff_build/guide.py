@@ -151,9 +151,9 @@ def _clean(text) -> str:
     return " ".join(str(text).split())
 
 
-def _rubric_lines(entry: dict) -> list[str]:
+def _rubric_lines(entry: dict, number: int) -> list[str]:
     """An assignment's answer key and rubric, collapsed, indented to sit in its list item."""
-    lines = [":::{book-reveal} Answer key and rubric", ":class: book-rubric", "",
+    lines = [f":::{{book-reveal}} Answer key and rubric for assignment {number}", ":class: book-rubric", "",
              f"**{RUBRIC_FIELDS['key']}.** {_clean(entry['key'])}", ""]
     lines += [f"- **{RUBRIC_FIELDS[level]}:** {_clean(entry[level])}" for level in ("strong", "adequate", "weak")]
     return ["   " + line if line else "" for line in lines + ["", ":::"]]
@@ -165,7 +165,7 @@ def _assignment_lines(plan: dict, rubrics: dict) -> list[str]:
     lines = ["### Suggested assignments", ""]
     for n, a in enumerate(plan["assignments"], 1):
         lines += [f"{n}. {_clean(a['task'])} (data: " + ", ".join(f"`{d}`" for d in a["data"]) + ")", ""]
-        lines += _rubric_lines(rubrics[a["id"]]) + [""]
+        lines += _rubric_lines(rubrics[a["id"]], n) + [""]
     return lines
 
 
