@@ -5,7 +5,12 @@ class time, note and assignments from ``teaching/classes.yml``, and copies
 three sections from the chapter's parsed document (not from its source text):
 "What you will learn" (``<chapter>-learn``), "Discussion questions"
 (``<chapter>-discussion``) and the exercise (``<chapter>-exercise``), with the
-worked answer collapsed as it is in the chapter. Numbers glued in a chapter,
+worked answer collapsed as it is in the chapter. After the objectives comes the
+chapter's objectives map (each outcome and the discussion questions, exercise
+and quiz questions that assess it, from ``teaching/quizzes/<chapter>.yml``),
+and under each assignment its answer key and rubric (strong, adequate, weak),
+collapsed, from ``teaching/rubrics.yml``; every assignment id must have one.
+Numbers glued in a chapter,
 its citations and its charts therefore appear in the guide exactly as in the
 chapter. The guide page is read after every chapter, and again whenever a
 chapter or the class plans change.
