@@ -30,7 +30,7 @@ QUIZZES = quiz_chapters()
 
 
 def words(node) -> str:
-    return " ".join(node.get_text().split()).translate(str.maketrans({"’": "'", "“": '"', "”": '"'}))
+    return " ".join(node.get_text().split()).translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
 
 
 def plain(markup: str) -> str:
