@@ -19,7 +19,10 @@ One module per feature; ``_config.yml`` lists each one as an extension:
 * :mod:`~walledoff_build.anchors`   stable section addresses, and moved anchors;
 * :mod:`~walledoff_build.glossary`  the glossary page and first-use links;
 * :mod:`~walledoff_build.passages`  the primary-source reader, printed from ``data/passages.csv``;
-* :mod:`~walledoff_build.guide`     the teacher's guide, assembled from the chapters;
+* :mod:`~walledoff_build.quizzes`   self-check quizzes and learning objectives, from
+  ``teaching/quizzes/`` (validated; answers in closed ``<details>``, a print answer key);
+* :mod:`~walledoff_build.guide`     the teacher's guide, assembled from the chapters, with the
+  objectives map and the assignments' answer keys and rubrics (``teaching/rubrics.yml``);
 * :mod:`~walledoff_build.unitplans` unit plans, from ``teaching/unit_plans.yml``;
 * :mod:`~walledoff_build.citebox`   "Cite this chapter" boxes;
 * :mod:`~walledoff_build.pages`     the licence footer and the print title page;

@@ -5,7 +5,12 @@ class time, note and assignments from ``teaching/classes.yml``, and copies
 three sections from the chapter's parsed document (not from its source text):
 "What you will learn" (``<chapter>-learn``), "Discussion questions"
 (``<chapter>-discussion``) and the exercise (``<chapter>-exercise``), with the
-worked answer collapsed as it is in the chapter. Numbers glued in a chapter,
+worked answer collapsed as it is in the chapter. After the objectives comes the
+chapter's objectives map (each outcome and the discussion questions, exercise
+and quiz questions that assess it, from ``teaching/quizzes/<chapter>.yml``),
+and under each assignment its answer key and rubric (strong, adequate, weak),
+collapsed, from ``teaching/rubrics.yml``; every assignment id must have one.
+Numbers glued in a chapter,
 its citations and its charts therefore appear in the guide exactly as in the
 chapter. The guide page is read after every chapter, and again whenever a
 chapter or the class plans change. Each story chapter's entry links its
@@ -170,9 +175,9 @@ def _clean(text) -> str:
     return " ".join(str(text).split())
 
 
-def _rubric_lines(entry: dict) -> list[str]:
+def _rubric_lines(entry: dict, number: int) -> list[str]:
     """An assignment's answer key and rubric, collapsed, indented to sit in its list item."""
-    lines = [":::{book-reveal} Answer key and rubric", ":class: book-rubric", "",
+    lines = [f":::{{book-reveal}} Answer key and rubric for assignment {number}", ":class: book-rubric", "",
              f"**{RUBRIC_FIELDS['key']}.** {_clean(entry['key'])}", ""]
     lines += [f"- **{RUBRIC_FIELDS[level]}:** {_clean(entry[level])}" for level in ("strong", "adequate", "weak")]
     return ["   " + line if line else "" for line in lines + ["", ":::"]]
@@ -184,7 +189,7 @@ def _assignment_lines(plan: dict, rubrics: dict) -> list[str]:
     lines = ["### Suggested assignments", ""]
     for n, a in enumerate(plan["assignments"], 1):
         lines += [f"{n}. {_clean(a['task'])} (data: " + ", ".join(f"`{d}`" for d in a["data"]) + ")", ""]
-        lines += _rubric_lines(rubrics[a["id"]]) + [""]
+        lines += _rubric_lines(rubrics[a["id"]], n) + [""]
     return lines
 
 

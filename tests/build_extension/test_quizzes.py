@@ -30,7 +30,7 @@ QUIZZES = quiz_chapters()
 
 
 def words(node) -> str:
-    return " ".join(node.get_text().split()).translate(str.maketrans({"’": "'", "“": '"', "”": '"'}))
+    return " ".join(node.get_text().split()).translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
 
 
 def plain(markup: str) -> str:
@@ -340,3 +340,23 @@ def test_quiz_abbreviations_are_defined_or_allowed(name):
     text = re.sub(r"`[^`]*`", "", quiz_file(name).read_text(encoding="utf-8").split("\nquestions:", 1)[1])
     missing = sorted(set(ACRONYM.findall(text)) - glossary_forms() - set(allowed))
     assert not missing, f"teaching/quizzes/{name}.yml: {missing} are neither in teaching/glossary.yml nor allowed"
+
+
+@pytest.mark.book
+def test_printed_answers_are_on_a_page_of_their_own(pdf_build):
+    """In the PDF, each chapter's answer key starts a page, and the question pages hold no answers."""
+    from pypdf import PdfReader
+
+    ligatures = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "’": "'"})
+    pages = [" ".join(page.extract_text().translate(ligatures).split()) for page in PdfReader(pdf_build).pages]
+    for name in QUIZZES:
+        quiz = load_quiz(name)
+        heading = f"Answers to “{quizzes.QUIZ_TITLE}”:"  # the page's first words
+        starts = [i for i, text in enumerate(pages) if text.startswith(heading)
+                  and "1. " in text and plain(quiz["questions"][0]["explanation"])[:40] in text]
+        assert len(starts) == 1, f"{name}: no page that opens with its answer key"
+        before = pages[starts[0] - 1]
+        last = plain(quiz["questions"][-1]["question"])[-40:]
+        assert f"Question {len(quiz['questions'])}" in before or last in before, (
+            f"{name}: the answer key does not follow the questions")
+        assert plain(quiz["questions"][-1]["explanation"])[:40] not in before, f"{name}: answers printed with the questions"
