@@ -113,7 +113,8 @@ def _lead_chart(page: BeautifulSoup) -> str:
     if source is not None:
         source = copy.copy(source)
         _text_only(source)
-        parts.append(f'<p class="source">{source.decode_contents()}</p>')
+        line = source.decode_contents().replace("on this page", "in the full chapter")  # not the handout
+        parts.append(f'<p class="source">{line}</p>')
     parts.append("</div>")
     return "".join(parts)
 

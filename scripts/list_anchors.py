@@ -21,6 +21,10 @@ HEADER = ("# Section addresses published by the book (page#anchor), one a line.\
           "# address must be mapped in teaching/redirects.yml instead.\n")
 
 
+#: Ids docutils numbers in page order (``id1``, ``id2``): never stable, so never recorded.
+AUTO_ID = re.compile(r"id\d+")
+
+
 def section_anchors(page: Path) -> list[str]:
     """Each section's id and its other ids (older heading links), in page order."""
     found = []
@@ -28,7 +32,7 @@ def section_anchors(page: Path) -> list[str]:
                              page.read_text(encoding="utf-8")):
         found.append(match.group(1))
         found += re.findall(r'<span id="([^"]+)">', match.group(2))
-    return found
+    return [anchor for anchor in found if not AUTO_ID.fullmatch(anchor)]
 
 
 def main() -> None:

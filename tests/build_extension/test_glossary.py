@@ -57,6 +57,27 @@ def test_glossary_entries_are_complete_and_sourced():
     assert not used_waiting, f"used in a chapter but its source is not in references.bib: {used_waiting}"
 
 
+def test_no_form_is_listed_twice():
+    """A term and its aliases are each one form, once in the whole glossary (any case)."""
+    seen: dict[str, str] = {}
+    for entry in glossary_entries():
+        for form in [entry["term"], *entry.get("aliases", [])]:
+            key = " ".join(str(form).lower().split())
+            assert key not in seen, f"{form!r} ({entry['term']}) is already a form of {seen[key]!r}"
+            seen[key] = entry["term"]
+
+
+def test_the_legal_terms_readers_found_undefined_are_defined():
+    """Issue 20: terms a first-year student would not know, each with a sourced entry."""
+    known = bibliography()
+    forms = {str(f).lower(): e for e in glossary_entries() for f in [e["term"], *e.get("aliases", [])]}
+    for term in ("extraterritorial reach", "schrems ii", "e-evidence regulation", "first amendment",
+                 "per curiam", "levels of judicial scrutiny", "rational basis", "strict scrutiny",
+                 "intermediate scrutiny", "adequacy decision", "cfius mitigation agreement"):
+        assert term in forms, f"no glossary entry for {term!r}"
+        assert all(k in known for k in _keys(forms[term]["source"])), term
+
+
 @pytest.mark.parametrize("page", TOC)
 def test_every_acronym_used_is_defined_or_allowed(page):
     allowed = yaml.safe_load((REPO / "teaching" / "acronyms-allowed.yml").read_text(encoding="utf-8"))
