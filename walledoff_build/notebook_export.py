@@ -206,7 +206,24 @@ def convert_markdown(ctx: Context, text: str, bibliographies: list | None = None
     joined = "\n".join(out)
     # a role may span a line break in the source: match over the whole cell
     joined = ROLE.sub(lambda m: _role(ctx, m.group(1), " ".join(m.group(2).split())), joined)
-    return re.sub(r"\n{3,}", "\n\n", joined).strip("\n")
+    return escape_dollars(re.sub(r"\n{3,}", "\n\n", joined).strip("\n"))
+
+
+#: Code in Markdown (fenced blocks, inline spans), where a dollar sign is only a dollar sign.
+_CODE = re.compile(r"(^```.*?^```$|`[^`\n]*`)", re.S | re.M)
+
+
+def escape_dollars(text: str) -> str:
+    """``$2 billion`` as text: Jupyter reads ``$...$`` as mathematics, MyST (here) does not."""
+    parts = _CODE.split(text)
+    return "".join(part if index % 2 else re.sub(r"(?<!\\)\$", r"\\$", part)
+                   for index, part in enumerate(parts))
+
+
+def unescaped_dollars(text: str) -> list[str]:
+    """Dollar signs outside code that Jupyter would read as mathematics (for the tests)."""
+    return [m.group(0) for part in _CODE.split(text)[::2]
+            for m in re.finditer(r"(?<!\\)\$[^$\n]{0,20}", part)]
 
 
 def _clean_outputs(ctx: Context, outputs: list) -> tuple[list, list[dict]]:
@@ -327,10 +344,12 @@ def convert(notebook, ctx: Context):
     for cell in cells:
         if cell.cell_type == "markdown" and "\x00BIBLIOGRAPHY" in cell.source:
             cell.source = re.sub(r"\x00BIBLIOGRAPHY(\d+)\x00",
-                                 lambda m: references(ctx.cited, bibliographies[int(m.group(1))]),
+                                 lambda m: escape_dollars(references(ctx.cited,
+                                                                     bibliographies[int(m.group(1))])),
                                  cell.source)
     if ctx.cited and not bibliographies:
-        cells.append(nbformat.v4.new_markdown_cell("## References\n\n" + references(ctx.cited)))
+        cells.append(nbformat.v4.new_markdown_cell("## References\n\n"
+                                                   + escape_dollars(references(ctx.cited))))
     cells.insert(0, nbformat.v4.new_markdown_cell(intro_cell(ctx.docname)))
     cells.insert(1, nbformat.v4.new_code_cell(guard_cell(ctx.docname)))
     notebook.cells = cells

@@ -25,7 +25,7 @@ import pytest
 from conftest import NOTEBOOKS, REPO
 from walledoff_build.book import NOTEBOOK_DIR, archive_name, notebook_name
 from walledoff_build.downloads import NOTEBOOK_REQUIREMENTS
-from walledoff_build.notebook_export import myst_left
+from walledoff_build.notebook_export import myst_left, unescaped_dollars
 from walledoff_notebook.figures import CHART_MIME, JUPYTERLAB_VEGALITE_MIME
 from walledoff_notebook.meta import metadata
 
@@ -85,6 +85,7 @@ def test_downloaded_markdown_has_no_myst_and_charts_are_live(unzipped, page):
         if cell.cell_type == "markdown":
             assert not myst_left(cell.source), (page, myst_left(cell.source)[:3])
             assert "listed under Sources on this page" not in cell.source
+            assert not unescaped_dollars(cell.source), (page, "Jupyter would read $...$ as maths")
     first = notebook.cells[0].source
     assert NOTEBOOK_REQUIREMENTS in first and archive_name() in first
     assert "walledoff_notebook" in notebook.cells[1].source  # the check of what it needs
