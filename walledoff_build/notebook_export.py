@@ -287,7 +287,8 @@ def intro_cell(docname: str) -> str:
         f".venv/bin/jupyter lab chapters/{notebook_name(docname)}\n```\n\n"
         "`requirements-notebooks.txt` installs pandas, Altair, JupyterLab and the library's own "
         "needs (vl-convert, Frictionless, pybtex, PyYAML), nothing from the book's build. The "
-        "library is not on PyPI: do not `pip install` a package with a similar name. The first "
+        "library is not on PyPI: do not `pip install` a package with a similar name (it was once "
+        "called `evidence`, and `pip install evidence` installs an unrelated package). The first "
         "code cell checks all this and says what is missing.\n\n"
         "**Reading it.** The outputs are the ones the book was built with; Run > Run All Cells "
         "draws them again from `data/`. Charts are live in JupyterLab (hover for details, use any "
@@ -315,7 +316,8 @@ def guard_cell(docname: str) -> str:
         f"        \"{archive_name()} ({zip_url}), unzip it, run \"\n"
         "        \"`pip install -r requirements-notebooks.txt` in its top folder and open \"\n"
         f"        \"chapters/{notebook_name(docname)} from there. The library is not on PyPI: \"\n"
-        "        \"a package with a similar name is not it.\")\n"
+        "        \"a package with a similar name is not it (`pip install evidence` installs an \"\n"
+        "        \"unrelated package).\")\n"
         "sys.path.insert(0, str(BOOK_FOLDER))\n"
         "import walledoff_notebook  # a missing package fails here, naming the file that installs it")
 

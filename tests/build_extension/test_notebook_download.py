@@ -73,7 +73,7 @@ def test_archive_readme_matches_the_archive(unzipped):
     assert f"pip install -r {NOTEBOOK_REQUIREMENTS}" in readme
     for name in __import__("re").findall(r"^- `([^`]+)`", readme, __import__("re").M):
         assert (unzipped / name).exists(), f"the README lists {name}, which is not in the archive"
-    assert "evidence" not in readme
+    assert "pip install evidence" not in readme
 
 
 @pytest.mark.book
@@ -121,6 +121,10 @@ def test_a_notebook_alone_fails_first_saying_what_it_needs(unzipped, slim_python
     result = subprocess.run([str(slim_python), str(REPO / "scripts" / "run_notebooks.py"), str(tmp_path),
                              str(alone / name)], capture_output=True, text=True, timeout=600)
     error = json.loads(result.stdout.strip().splitlines()[-1])[name]["error"]
-    assert ("ImportError: This notebook needs the book's notebook library and tables, the folders "
-            "walledoff_notebook/ and data/, one level above it. Download "
-            f"{archive_name()}") in error
+    assert error == (
+        "ImportError: This notebook needs the book's notebook library and tables, the folders "
+        f"walledoff_notebook/ and data/, one level above it. Download {archive_name()} "
+        f"({metadata().base_url}{NOTEBOOK_DIR}/{archive_name()}), unzip it, run `pip install -r "
+        f"requirements-notebooks.txt` in its top folder and open chapters/{name} from there. The "
+        "library is not on PyPI: a package with a similar name is not it (`pip install evidence` "
+        "installs an unrelated package).")
