@@ -28,8 +28,8 @@ def run(path: Path) -> dict:
     try:
         NotebookClient(notebook, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
-    except CellExecutionError as exc:
-        error = str(exc)[-2000:]
+    except CellExecutionError as exc:  # the first error, as the student reads it
+        error = f"{exc.ename}: {exc.evalue}"
     charts, compiled = [], []
     for cell in notebook.cells:
         for output in cell.get("outputs", []):

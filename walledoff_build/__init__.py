@@ -7,6 +7,9 @@ One module per feature; ``_config.yml`` lists each one as an extension:
 * :mod:`~walledoff_build.freshness` one list of watched inputs (data, the notebook
   library, book metadata, teaching files): when any changes, stale notebook
   outputs are cleared and every page is read again;
+* :mod:`~walledoff_build.strict`    warnings fail every build until fixed (pages that
+  warned are read again; empty "[]" citations in the HTML); bad data stops the build
+  before any chapter runs, with a short summary (``make check`` checks the data alone);
 * :mod:`~walledoff_build.charts`    the figure under every chart, drawn from the
   marker a notebook emits; the offline Vega runtime; the chart script;
 * :mod:`~walledoff_build.figures`   figures numbered per chapter ("Figure 3.2");
@@ -26,7 +29,8 @@ One module per feature; ``_config.yml`` lists each one as an extension:
 * :mod:`~walledoff_build.unitplans` unit plans, from ``teaching/unit_plans.yml``;
 * :mod:`~walledoff_build.citebox`   "Cite this chapter" boxes;
 * :mod:`~walledoff_build.pages`     the licence footer and the print title page;
-* :mod:`~walledoff_build.downloads` notebooks, the archive and the data, in the site;
+* :mod:`~walledoff_build.downloads` notebooks, the archive and the data, in the site (each
+  chapter converted to plain Jupyter Markdown by :mod:`~walledoff_build.notebook_export`);
 * :mod:`~walledoff_build.redirects` moved pages (sphinxext-rediraffe), from
   ``teaching/redirects.yml``;
 * :mod:`~walledoff_build.publish`   the site's address in every page: canonical

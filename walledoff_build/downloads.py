@@ -15,34 +15,40 @@ import zipfile
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from walledoff_build.book import NOTEBOOK_DIR, SITE_DATA_DIR, archive_name, is_notebook, notebook_name
 from walledoff_notebook.meta import apa, metadata
+from walledoff_notebook.paths import data_dir
+
+logger = logging.getLogger(__name__)
 
 #: What the notebooks need, and nothing from the build or the tests.
 NOTEBOOK_REQUIREMENTS = "requirements-notebooks.txt"
-from walledoff_notebook.paths import data_dir
 
 #: Files and folders (from the repository) that make the archive runnable: the notebook
 #: library, the data, the book's metadata (read by the library) and the slim requirements.
 ARCHIVE_FILES = ["LICENSE", "CITATION.cff", "book.yml", NOTEBOOK_REQUIREMENTS]
 ARCHIVE_DIRS = ["data", "walledoff_notebook"]
-#: Where myst-nb writes the notebooks it executed (beside the HTML folder).
-EXECUTED_DIR = "jupyter_execute"
 
 
-def _context(app: Sphinx, docname: str):
+def _glue_values(notebook) -> dict[str, str]:
+    """Every glued value in an executed notebook: name to its text (as ``{glue:text}`` reads it)."""
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get("scrapbook")
+            if record:
+                data = output.get("data", {})
+                values[record["name"]] = data.get(record.get("mime_prefix", "") + "text/plain",
+                                                  data.get("text/plain", ""))
+    return values
+
+
+def _context(app: Sphinx, docname: str, notebook):
     """What the converter needs from this build: glued values, labels, titles, figure numbers."""
-    import json
-
     from walledoff_build.notebook_export import Context
 
-    executed = Path(app.outdir).parent / EXECUTED_DIR
-    glue_file = executed / f"{docname}.glue.json"
-    glue = {}
-    if glue_file.exists():
-        for name, output in json.loads(glue_file.read_text(encoding="utf-8")).items():
-            glue[name] = output.get("data", {}).get("text/plain", "")
     std = app.env.get_domain("std")
     labels = {label: (doc, anchor, title) for label, (doc, anchor, title) in std.labels.items()}
     for label, (doc, anchor) in std.anonlabels.items():
@@ -53,7 +59,30 @@ def _context(app: Sphinx, docname: str):
         for figure_id, number in figtype.items():
             numbers[figure_id] = ".".join(str(n) for n in number)
     titles = {doc: title.astext() for doc, title in app.env.titles.items()}
-    return Context(docname=docname, glue=glue, labels=labels, titles=titles, fignumbers=numbers)
+    return Context(docname=docname, glue=_glue_values(notebook), labels=labels, titles=titles,
+                   fignumbers=numbers)
+
+
+def _executed(app: Sphinx, path: Path):
+    """The chapter with the outputs this build executed (from the execution cache), or none.
+
+    (myst-nb's ``jupyter_execute/`` copy of a notebook taken from the cache has no
+    outputs, so the cache itself is read, matched on the code as myst-nb matches it.)
+    """
+    import jupytext
+    from jupyter_cache import get_cache
+
+    from walledoff_build.freshness import _cache_path
+
+    notebook = jupytext.read(path)
+    cache = _cache_path(app)
+    if cache.exists():
+        try:
+            _, notebook = get_cache(str(cache)).merge_match_into_notebook(notebook)
+        except KeyError:  # not executed (or changed since): the code without outputs
+            logger.warning("[walledoff] %s: no executed copy in the notebook cache; the download "
+                           "has no outputs", path.name, location=str(path))
+    return notebook
 
 
 def _download_notebook(app: Sphinx, path: Path, docname: str):
@@ -62,18 +91,15 @@ def _download_notebook(app: Sphinx, path: Path, docname: str):
     It starts from the notebook this build executed, so the download opens with
     the page's outputs: numbers in the text, live charts, tables.
     """
-    import jupytext
     import nbformat
 
     from walledoff_build.notebook_export import convert
 
-    executed = Path(app.outdir).parent / EXECUTED_DIR / f"{docname}.ipynb"
-    notebook = (nbformat.read(executed, as_version=4) if executed.exists()
-                else jupytext.read(path))
+    notebook = _executed(app, path)
     notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python",
                                        "name": "python3"}
-    notebook = convert(notebook, _context(app, docname))
+    notebook = convert(notebook, _context(app, docname, notebook))
     nbformat.validate(notebook)
     return notebook
 

@@ -206,7 +206,24 @@ def convert_markdown(ctx: Context, text: str, bibliographies: list | None = None
     joined = "\n".join(out)
     # a role may span a line break in the source: match over the whole cell
     joined = ROLE.sub(lambda m: _role(ctx, m.group(1), " ".join(m.group(2).split())), joined)
-    return re.sub(r"\n{3,}", "\n\n", joined).strip("\n")
+    return escape_dollars(re.sub(r"\n{3,}", "\n\n", joined).strip("\n"))
+
+
+#: Code in Markdown (fenced blocks, inline spans), where a dollar sign is only a dollar sign.
+_CODE = re.compile(r"(^```.*?^```$|`[^`\n]*`)", re.S | re.M)
+
+
+def escape_dollars(text: str) -> str:
+    """``$2 billion`` as text: Jupyter reads ``$...$`` as mathematics, MyST (here) does not."""
+    parts = _CODE.split(text)
+    return "".join(part if index % 2 else re.sub(r"(?<!\\)\$", r"\\$", part)
+                   for index, part in enumerate(parts))
+
+
+def unescaped_dollars(text: str) -> list[str]:
+    """Dollar signs outside code that Jupyter would read as mathematics (for the tests)."""
+    return [m.group(0) for part in _CODE.split(text)[::2]
+            for m in re.finditer(r"(?<!\\)\$[^$\n]{0,20}", part)]
 
 
 def _clean_outputs(ctx: Context, outputs: list) -> tuple[list, list[dict]]:
@@ -270,7 +287,8 @@ def intro_cell(docname: str) -> str:
         f".venv/bin/jupyter lab chapters/{notebook_name(docname)}\n```\n\n"
         "`requirements-notebooks.txt` installs pandas, Altair, JupyterLab and the library's own "
         "needs (vl-convert, Frictionless, pybtex, PyYAML), nothing from the book's build. The "
-        "library is not on PyPI: do not `pip install` a package with a similar name. The first "
+        "library is not on PyPI: do not `pip install` a package with a similar name (it was once "
+        "called `evidence`, and `pip install evidence` installs an unrelated package). The first "
         "code cell checks all this and says what is missing.\n\n"
         "**Reading it.** The outputs are the ones the book was built with; Run > Run All Cells "
         "draws them again from `data/`. Charts are live in JupyterLab (hover for details, use any "
@@ -298,7 +316,8 @@ def guard_cell(docname: str) -> str:
         f"        \"{archive_name()} ({zip_url}), unzip it, run \"\n"
         "        \"`pip install -r requirements-notebooks.txt` in its top folder and open \"\n"
         f"        \"chapters/{notebook_name(docname)} from there. The library is not on PyPI: \"\n"
-        "        \"a package with a similar name is not it.\")\n"
+        "        \"a package with a similar name is not it (`pip install evidence` installs an \"\n"
+        "        \"unrelated package).\")\n"
         "sys.path.insert(0, str(BOOK_FOLDER))\n"
         "import walledoff_notebook  # a missing package fails here, naming the file that installs it")
 
@@ -327,10 +346,12 @@ def convert(notebook, ctx: Context):
     for cell in cells:
         if cell.cell_type == "markdown" and "\x00BIBLIOGRAPHY" in cell.source:
             cell.source = re.sub(r"\x00BIBLIOGRAPHY(\d+)\x00",
-                                 lambda m: references(ctx.cited, bibliographies[int(m.group(1))]),
+                                 lambda m: escape_dollars(references(ctx.cited,
+                                                                     bibliographies[int(m.group(1))])),
                                  cell.source)
     if ctx.cited and not bibliographies:
-        cells.append(nbformat.v4.new_markdown_cell("## References\n\n" + references(ctx.cited)))
+        cells.append(nbformat.v4.new_markdown_cell("## References\n\n"
+                                                   + escape_dollars(references(ctx.cited))))
     cells.insert(0, nbformat.v4.new_markdown_cell(intro_cell(ctx.docname)))
     cells.insert(1, nbformat.v4.new_code_cell(guard_cell(ctx.docname)))
     notebook.cells = cells

@@ -36,7 +36,8 @@ def _check_needs() -> None:
             "The book's notebook library (walledoff_notebook) needs " + ", ".join(missing)
             + ". Install what the notebooks need, from the archive's top folder: "
             "`pip install -r requirements-notebooks.txt` (pandas, Altair, JupyterLab and the "
-            "library's own needs; nothing from the book's build).")
+            "library's own needs; nothing from the book's build). The library itself is not on "
+            "PyPI: `pip install evidence` (its old name) installs an unrelated package.")
 
 
 _check_needs()

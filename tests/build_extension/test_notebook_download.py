@@ -25,7 +25,7 @@ import pytest
 from conftest import NOTEBOOKS, REPO
 from walledoff_build.book import NOTEBOOK_DIR, archive_name, notebook_name
 from walledoff_build.downloads import NOTEBOOK_REQUIREMENTS
-from walledoff_build.notebook_export import myst_left
+from walledoff_build.notebook_export import myst_left, unescaped_dollars
 from walledoff_notebook.figures import CHART_MIME, JUPYTERLAB_VEGALITE_MIME
 from walledoff_notebook.meta import metadata
 
@@ -73,7 +73,7 @@ def test_archive_readme_matches_the_archive(unzipped):
     assert f"pip install -r {NOTEBOOK_REQUIREMENTS}" in readme
     for name in __import__("re").findall(r"^- `([^`]+)`", readme, __import__("re").M):
         assert (unzipped / name).exists(), f"the README lists {name}, which is not in the archive"
-    assert "evidence" not in readme
+    assert "pip install evidence" not in readme
 
 
 @pytest.mark.book
@@ -85,6 +85,7 @@ def test_downloaded_markdown_has_no_myst_and_charts_are_live(unzipped, page):
         if cell.cell_type == "markdown":
             assert not myst_left(cell.source), (page, myst_left(cell.source)[:3])
             assert "listed under Sources on this page" not in cell.source
+            assert not unescaped_dollars(cell.source), (page, "Jupyter would read $...$ as maths")
     first = notebook.cells[0].source
     assert NOTEBOOK_REQUIREMENTS in first and archive_name() in first
     assert "walledoff_notebook" in notebook.cells[1].source  # the check of what it needs
@@ -120,6 +121,10 @@ def test_a_notebook_alone_fails_first_saying_what_it_needs(unzipped, slim_python
     result = subprocess.run([str(slim_python), str(REPO / "scripts" / "run_notebooks.py"), str(tmp_path),
                              str(alone / name)], capture_output=True, text=True, timeout=600)
     error = json.loads(result.stdout.strip().splitlines()[-1])[name]["error"]
-    assert ("ImportError: This notebook needs the book's notebook library and tables, the folders "
-            "walledoff_notebook/ and data/, one level above it. Download "
-            f"{archive_name()}") in error
+    assert error == (
+        "ImportError: This notebook needs the book's notebook library and tables, the folders "
+        f"walledoff_notebook/ and data/, one level above it. Download {archive_name()} "
+        f"({metadata().base_url}{NOTEBOOK_DIR}/{archive_name()}), unzip it, run `pip install -r "
+        f"requirements-notebooks.txt` in its top folder and open chapters/{name} from there. The "
+        "library is not on PyPI: a package with a similar name is not it (`pip install evidence` "
+        "installs an unrelated package).")
