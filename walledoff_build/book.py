@@ -25,6 +25,12 @@ NOTEBOOK_DIR = "notebooks"
 SITE_DATA_DIR = "data"
 
 
+#: A MyST section label line, ``(label)=``; group 1 is the label.
+LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
+#: A chart cell's figure name in its metadata, ``name: fig-...``; group 1 is the name.
+FIGURE_NAME = re.compile(r"^\s*name:\s*(fig-[\w-]+)\s*$", re.M)
+
+
 def toc_pages(confdir) -> list[str]:
     """Every page in ``_toc.yml``, in order (root first)."""
     toc = yaml.safe_load((Path(confdir) / "_toc.yml").read_text(encoding="utf-8"))
@@ -88,3 +94,14 @@ def chapter_numbers(confdir) -> dict[str, int]:
             files = [re.sub(r"\.(md|ipynb)$", "", e["file"]) for e in part.get("chapters", []) if "file" in e]
             return {page: number for number, page in enumerate(files, 1)}
     return {}
+
+
+def page_matches(confdir, pattern: re.Pattern) -> dict[str, str]:
+    """Every match of ``pattern`` (its group 1) in the pages of ``_toc.yml``, and its page."""
+    found = {}
+    for page in toc_pages(confdir):
+        path = Path(confdir) / f"{page}.md"
+        if path.exists():
+            for match in pattern.findall(path.read_text(encoding="utf-8")):
+                found[match] = page
+    return found

@@ -30,13 +30,12 @@ from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 
-from walledoff_build.book import toc_pages
+from walledoff_build.book import LABEL, toc_pages
 from walledoff_build.editions import RECORD_FILE, Edition, load_editions, members
 from walledoff_notebook.paths import data_dir
 
 #: Row ids listed per kind of change before the rest are only counted.
 MAX_LISTED = 25
-LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
 CHANGELOG_VERSION = re.compile(r"^\(changelog-(\d+)-(\d+)-(\d+)\)=\s*\n## (.+)$", re.M)
 
 

@@ -33,7 +33,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from walledoff_build.book import TEACHING_DIR, load_yaml, toc_pages
+from walledoff_build.book import LABEL, TEACHING_DIR, load_yaml, toc_pages
 from walledoff_notebook.paths import REPO_ROOT
 
 #: Where the quiz files live, one per chapter: ``teaching/quizzes/<chapter>.yml``.
@@ -47,7 +47,6 @@ KINDS = ("choice", "short")
 QUESTION_FIELDS = {"id", "kind", "section", "question", "explanation", "choices", "correct", "answer"}
 OBJECTIVE_FIELDS = {"learn", "outcome", "discussion", "exercise", "quiz"}
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_LABEL = re.compile(r"^\(([\w-]+)\)=\s*$", re.M)
 LETTERS = "ABCDEFGH"
 
 
@@ -86,7 +85,7 @@ def _section_lines(source: str, label: str) -> list[str]:
         return []
     body = []
     for line in lines[start + 2:]:
-        if _LABEL.match(line):
+        if LABEL.match(line):
             break
         body.append(line)
     return body
@@ -111,10 +110,10 @@ def chapter_outline(name: str, confdir=REPO_ROOT) -> dict:
     source = path.read_text(encoding="utf-8") if path.exists() else ""
     return {
         "exists": path.exists(),
-        "labels": set(_LABEL.findall(source)),
+        "labels": set(LABEL.findall(source)),
         "learn": _list_items(_section_lines(source, f"{name}-learn"), re.compile(r"^- ")),
         "discussion": _list_items(_section_lines(source, f"{name}-discussion"), re.compile(r"^\d+\. ")),
-        "exercise": f"{name}-exercise" in set(_LABEL.findall(source)),
+        "exercise": f"{name}-exercise" in set(LABEL.findall(source)),
     }
 
 

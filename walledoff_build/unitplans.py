@@ -18,7 +18,6 @@ and the value (tests/build_extension/test_unit_plans.py runs the same check).
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 from docutils import nodes
@@ -26,7 +25,8 @@ from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 
-from walledoff_build.book import TEACHING_DIR, chapter_numbers, load_yaml, toc_pages
+from walledoff_build.book import (FIGURE_NAME, LABEL, TEACHING_DIR, chapter_numbers, load_yaml,
+                                  page_matches, toc_pages)
 from walledoff_build.reading import WORDS_PER_MINUTE, minutes, section_words
 from walledoff_notebook.paths import REPO_ROOT
 
@@ -41,24 +41,12 @@ LABEL_FIELDS = {"discuss": "discussion questions", "exercise": "exercise"}
 
 def book_labels(root: Path = REPO_ROOT) -> dict[str, str]:
     """Every ``(label)=`` in the pages of the table of contents, and its page."""
-    labels = {}
-    for page in toc_pages(root):
-        path = root / f"{page}.md"
-        if path.exists():
-            for label in re.findall(r"^\(([A-Za-z0-9_-]+)\)=\s*$", path.read_text(encoding="utf-8"), re.M):
-                labels[label] = page
-    return labels
+    return page_matches(root, LABEL)
 
 
 def book_figures(root: Path = REPO_ROOT) -> dict[str, str]:
     """Every chart's figure name (``fig-...``) and the page it is on."""
-    figures = {}
-    for page in toc_pages(root):
-        path = root / f"{page}.md"
-        if path.exists():
-            for name in re.findall(r"^\s*name:\s*(fig-[A-Za-z0-9_-]+)\s*$", path.read_text(encoding="utf-8"), re.M):
-                figures[name] = page
-    return figures
+    return page_matches(root, FIGURE_NAME)
 
 
 def passage_ids(path: Path = PASSAGES_FILE) -> set[str]:
