@@ -207,8 +207,10 @@ def test_answer_keys_agree_with_the_data():
     commerce = load("commerce")
     groups = commerce.groupby(["platform", "market", "year", "metric"], observed=True).size()
     assert set(groups[groups > 1].index) == {
-        ("Douyin", "China", 2023, "GMV"), ("Douyin", "China", 2024, "GMV target"),
+        ("Douyin", "China", 2022, "GMV"), ("Douyin", "China", 2023, "GMV"),
+        ("Douyin", "China", 2024, "GMV target"),
         ("TikTok Shop", "United States", 2024, "GMV"), ("TikTok Shop", "United States", 2024, "sellers"),
+        ("TikTok Shop", "United States", 2025, "GMV"), ("TikTok Shop", "United States", 2025, "weekly GMV"),
         ("TikTok Shop", "Global", 2024, "GMV")}
     bans = load("bans")
     per_year = bans.groupby(bans["announced"].dt.year).size()
