@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import copy
 import html
-import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,8 +32,8 @@ sys.path.insert(0, str(REPO))
 
 from walledoff_build.book import chapter_numbers  # noqa: E402
 from walledoff_build.guide import handout_name  # noqa: E402
+from build_pdf import chromium_print, require_chromium  # noqa: E402  (scripts/ is on the path)
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 HTML = REPO / "_build" / "html"
 OUT = REPO / "_build" / "handouts"
 WORK = REPO / "_build" / "handouts-src"
@@ -164,24 +162,13 @@ def page_count(pdf: Path) -> int:
         return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
 
 
-def print_pdf(source: Path, target: Path) -> None:
-    target.unlink(missing_ok=True)
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-               "--virtual-time-budget=5000", f"--print-to-pdf={target}", source.as_uri()]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    if not target.exists() or target.stat().st_size == 0:
-        raise SystemExit(f"Chromium did not write {target.name}:\n" + (result.stdout + result.stderr)[-3000:])
-
-
 def build(name: str) -> tuple[Path, int, float]:
     """Print one chapter's handout at the largest scale that fits on two pages."""
     target = OUT / handout_name(name)
     for scale in SCALES:
         source = WORK / f"{name}.html"
         source.write_text(handout_html(name, scale), encoding="utf-8")
-        print_pdf(source, target)
+        chromium_print(source, target, budget_ms=5000)
         pages = page_count(target)
         if pages <= MAX_PAGES:
             return target, pages, scale
@@ -189,8 +176,7 @@ def build(name: str) -> tuple[Path, int, float]:
 
 
 def main() -> None:
-    if not Path(CHROMIUM).exists():
-        sys.exit(f"Chromium not found at {CHROMIUM}: run `make browser` (or set CHROMIUM_PATH)")
+    require_chromium()
     if not (HTML / "index.html").exists():
         sys.exit("the HTML book is not built: run `make book` first")
     start = time.time()

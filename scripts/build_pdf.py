@@ -34,18 +34,30 @@ def build_single_page() -> None:
         sys.exit("the single-page build failed:\n" + (result.stdout + result.stderr)[-4000:])
 
 
-def print_pdf() -> None:
+def require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         sys.exit(f"Chromium not found at {CHROMIUM}: run `make browser` (or set CHROMIUM_PATH)")
-    PDF.parent.mkdir(parents=True, exist_ok=True)
-    PDF.unlink(missing_ok=True)
+
+
+def chromium_print(source: Path, target: Path, budget_ms: int) -> None:
+    """Print one HTML file to ``target`` with headless Chromium, offline; stop if it writes nothing.
+
+    Also used by ``scripts/build_handouts.py`` for each chapter's handout.
+    """
+    target.unlink(missing_ok=True)
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--no-first-run", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-               "--virtual-time-budget=15000", f"--print-to-pdf={PDF}", SINGLE.as_uri()]
+               f"--virtual-time-budget={budget_ms}", f"--print-to-pdf={target}", source.as_uri()]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    if not PDF.exists() or PDF.stat().st_size == 0:
-        sys.exit("Chromium did not write the PDF:\n" + (result.stdout + result.stderr)[-3000:])
+    if not target.exists() or target.stat().st_size == 0:
+        sys.exit(f"Chromium did not write {target.name}:\n" + (result.stdout + result.stderr)[-3000:])
+
+
+def print_pdf() -> None:
+    require_chromium()
+    PDF.parent.mkdir(parents=True, exist_ok=True)
+    chromium_print(SINGLE, PDF, budget_ms=15000)
 
 
 def main() -> None:
