@@ -120,21 +120,24 @@ def server(site):
     httpd.shutdown()
 
 
+def _run_script(name: str) -> None:
+    """Run ``scripts/<name>`` as its make target does; fail with the end of its output."""
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / name)], cwd=REPO,
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+
+
 @pytest.fixture(scope="session")
 def pdf_build(site) -> Path:
     """The PDF, built once per session as ``make pdf`` builds it (about a minute)."""
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "build_pdf.py")], cwd=REPO,
-                            capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    _run_script("build_pdf.py")
     return PDF
 
 
 @pytest.fixture(scope="session")
 def handouts_build(site) -> Path:
     """The chapters' handouts, printed once per session as ``make handouts`` prints them."""
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "build_handouts.py")], cwd=REPO,
-                            capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    _run_script("build_handouts.py")
     return HANDOUTS
 
 
