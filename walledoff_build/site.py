@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from walledoff_build.book import REDIRECTS_FILE, load_yaml
-from walledoff_build.editions import PLACEHOLDER, PRUNED, Edition, edition_status, load_editions, unpack
+from walledoff_build.editions import (PLACEHOLDER, PRUNED, SITE_EDITIONS, Edition, edition_status,
+                                     load_editions, unpack)
 from walledoff_notebook.meta import BookMeta, metadata
 
 #: Pages that are not content (left out of the sitemap).
@@ -152,6 +153,35 @@ def mark_edition_page(path: Path, edition: Edition, page: str, current: Current)
     path.write_text(text, encoding="utf-8")
 
 
+HREF = re.compile(r'href="([^"#?:]+)')
+
+
+def point_at_site_files(path: Path, edition: Edition, page: str, site: Path, prints: list[str]) -> None:
+    """Point an edition page's links at files that live in the site, not in the edition.
+
+    Two kinds: the other editions (the "What changed" page links them as ``../editions/<v>/``,
+    which from inside an edition means its own folder), and ``prints``, the site paths of the PDF
+    and the handouts, which an edition does not keep (they are large) and which only the current
+    version's edition may share with the current book."""
+    here = posixpath.dirname(f"{edition.site_dir}/{page}")
+    inside = f"{edition.site_dir}/"
+
+    def fix(match: re.Match) -> str:
+        href = match.group(1)
+        resolved = posixpath.normpath(posixpath.join(here, href))
+        rest = resolved[len(inside):] if resolved.startswith(inside) else None
+        if rest is None or (site / resolved).exists() or not (site / rest).exists():
+            return match.group(0)
+        if rest.startswith(f"{SITE_EDITIONS}/") or rest in prints:
+            return f'href="{posixpath.relpath(rest, here)}'
+        return match.group(0)
+
+    text = path.read_text(encoding="utf-8")
+    fixed = HREF.sub(fix, text)
+    if fixed != text:
+        path.write_text(fixed, encoding="utf-8")
+
+
 def sitemap_xml(meta: BookMeta, pages: list[str], editions: list[Edition]) -> str:
     dates = {e.site_dir: e.date_released for e in editions}
     today = datetime.date.today().isoformat()
@@ -195,11 +225,18 @@ def assemble(target: Path, html_dir: Path, pdf: Path | None, pdf_name: str,
         shutil.copytree(handouts, target / "handouts")
     current = current_book(target, meta)
     editions = load_editions()
+    # An edition keeps no printed files (the PDF and handouts are large); the current
+    # version's edition links the site's own copies of them.
+    prints = [pdf_name] if pdf is not None else []
+    if handouts is not None:
+        prints += [f"handouts/{p.name}" for p in sorted((target / "handouts").glob("*.pdf"))]
     for edition in editions:
         for page in unpack(edition, target, meta.base_url):
             path = target / edition.site_dir / page
             if is_page(path):
                 mark_edition_page(path, edition, page, current)
+                point_at_site_files(path, edition, page, target,
+                                    prints if edition.version == meta.version else [])
     left = [p.relative_to(target).as_posix() for p in target.rglob("*")
             if p.suffix in (".html", ".ipynb", ".txt", ".js") and PLACEHOLDER.encode() in p.read_bytes()]
     if left:
